@@ -1,0 +1,68 @@
+// Turns what the server answered into one of the documented results or into an Error. Baanx
+// answers 200 for incomplete logins, so the body decides; nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/error.hpp"
+#include "core/transport.hpp"
+
+namespace baanx {
+
+inline constexpr std::int64_t kSessionLifetimeMs = 6LL * 60 * 60 * 1000;
+
+struct Authenticated {
+  std::string accessToken;
+  std::string userId;
+  std::int64_t expiresAt = 0;  // ms since epoch: issue time + 6 h
+  std::string verificationState;
+  bool isLinked = false;
+};
+
+struct OtpRequired {
+  std::string userId;
+  std::optional<std::string> phoneNumber;  // masked, as the server gave it
+};
+
+struct OnboardingRequired {
+  std::string userId;
+  std::string phase;
+  std::optional<std::string> verificationState;
+};
+
+using LoginResult = std::variant<Authenticated, OtpRequired, OnboardingRequired>;
+
+struct SendOtpResult {
+  std::int64_t resendAvailableAt = 0;  // ms since epoch
+};
+
+struct LogoutResult {};
+
+// Which call an answer belongs to: the same status means different things on each.
+enum class Endpoint { kLogin, kLoginWithCode, kSendOtp, kLogout };
+
+Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sentOtpCode,
+                                          std::int64_t nowMs);
+Result<SendOtpResult> classifySendOtpResponse(const HttpResponse& response, std::int64_t nowMs,
+                                              std::int64_t resendCooldownMs);
+Result<LogoutResult> classifyLogoutResponse(const HttpResponse& response, std::int64_t nowMs);
+
+// The error for a non-2xx answer on an endpoint.
+Error classifyHttpError(const HttpResponse& response, Endpoint endpoint, std::int64_t nowMs);
+
+Error transportError(TransportFailure failure, std::int64_t timeoutMs);
+
+// The human-readable text of a JSON error body: "message", then "error_description", then "error".
+std::optional<std::string> readServerMessage(std::string_view body);
+
+// Retry-After as delta-seconds or an HTTP date (IMF-fixdate, RFC 850 or asctime), in ms from now.
+std::optional<std::int64_t> parseRetryAfter(std::string_view value, std::int64_t nowMs);
+
+// The sentence used when the server gave no message of its own.
+std::string defaultMessage(ErrorCode code, int status);
+
+}  // namespace baanx

@@ -1,0 +1,19 @@
+// Small ASCII string helpers shared by the core. Locale-free on purpose.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace baanx {
+
+char toLowerAscii(char c);
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+bool containsIgnoreCase(std::string_view haystack, std::string_view needle);
+std::string_view trimSpaces(std::string_view text);  // strips ' ' and '\t' at both ends
+bool isAsciiDigit(char c);
+bool isHexDigit(char c);
+
+// Overwrites the bytes of a secret before the string lets go of its memory.
+void wipe(std::string& secret);
+
+}  // namespace baanx

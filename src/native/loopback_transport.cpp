@@ -1,0 +1,139 @@
+#include "native/loopback_transport.hpp"
+
+#include <atomic>
+#include <utility>
+
+#include <httplib.h>
+
+#include "core/text.hpp"
+
+namespace baanx {
+
+struct LoopbackTransport::Request {
+  Callback callback;
+  std::chrono::steady_clock::time_point deadline;
+  std::unique_ptr<httplib::Client> client;  // shared with the worker; stop() closes its socket
+  std::atomic<bool> settled{false};
+};
+
+LoopbackTransport::LoopbackTransport() = default;
+
+LoopbackTransport::~LoopbackTransport() {
+  std::vector<RequestId> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& entry : active_) ids.push_back(entry.first);
+  }
+  for (RequestId id : ids) cancel(id);
+  for (auto& worker : workers_) worker.join();
+}
+
+Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callback) {
+  auto state = std::make_shared<Request>();
+  state->callback = std::move(callback);
+  state->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(request.timeoutMs);
+
+  // "http://127.0.0.1:8080/prefix/v1/auth/login" -> origin and path.
+  const std::size_t schemeEnd = request.url.find("://");
+  const std::size_t pathStart =
+      schemeEnd == std::string::npos ? std::string::npos : request.url.find('/', schemeEnd + 3);
+  const std::string origin = request.url.substr(0, pathStart);
+  const std::string path = pathStart == std::string::npos ? "/" : request.url.substr(pathStart);
+  state->client = std::make_unique<httplib::Client>(origin);
+
+  RequestId id;
+  {
+    std::lock_guard lock(mutex_);
+    id = nextId_++;
+    active_.emplace(id, state);
+  }
+  workers_.emplace_back([this, id, state, path, request = std::move(request)]() mutable {
+    httplib::Request outgoing;
+    outgoing.method = request.method;
+    outgoing.path = path;
+    for (const auto& [name, value] : request.headers) outgoing.headers.emplace(name, value);
+    outgoing.body = request.body;
+    wipe(request.body);
+    auto result = state->client->send(outgoing);
+    wipe(outgoing.body);
+    if (!result) {
+      finish(id, TransportFailure::kNetwork);
+      return;
+    }
+    HttpResponse response;
+    response.status = result->status;
+    for (const auto& [name, value] : result->headers) response.headers.emplace_back(name, value);
+    response.body = std::move(result->body);
+    finish(id, std::move(response));
+  });
+  return id;
+}
+
+void LoopbackTransport::finish(RequestId id, TransportResult result) {
+  std::lock_guard lock(mutex_);
+  auto it = active_.find(id);
+  if (it == active_.end() || it->second->settled.exchange(true)) return;
+  completed_.emplace_back(id, std::move(result));
+  wake_.notify_all();
+}
+
+void LoopbackTransport::cancel(RequestId id) {
+  std::shared_ptr<Request> state;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = active_.find(id);
+    if (it == active_.end()) return;
+    state = it->second;
+    active_.erase(it);
+    // A result the worker already queued is dropped: the caller hears kAborted only.
+    for (auto queued = completed_.begin(); queued != completed_.end(); ++queued) {
+      if (queued->first == id) {
+        completed_.erase(queued);
+        break;
+      }
+    }
+  }
+  state->settled = true;
+  state->client->stop();
+  state->callback(TransportFailure::kAborted);
+}
+
+int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
+  std::vector<std::pair<Callback, TransportResult>> ready;
+  {
+    std::unique_lock lock(mutex_);
+    auto until = std::chrono::steady_clock::now() + maxWait;
+    for (const auto& entry : active_) until = std::min(until, entry.second->deadline);
+    wake_.wait_until(lock, until, [this] { return !completed_.empty(); });
+
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = active_.begin(); it != active_.end();) {
+      auto& state = it->second;
+      if (!state->settled && now >= state->deadline) {
+        state->settled = true;
+        state->client->stop();
+        ready.emplace_back(std::move(state->callback), TransportFailure::kTimeout);
+        it = active_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    while (!completed_.empty()) {
+      auto [id, result] = std::move(completed_.front());
+      completed_.pop_front();
+      auto it = active_.find(id);
+      if (it == active_.end()) continue;
+      ready.emplace_back(std::move(it->second->callback), std::move(result));
+      active_.erase(it);
+    }
+  }
+  for (auto& [callback, result] : ready) callback(std::move(result));
+  return static_cast<int>(ready.size());
+}
+
+bool LoopbackTransport::idle() const {
+  std::lock_guard lock(mutex_);
+  return active_.empty() && completed_.empty();
+}
+
+}  // namespace baanx
