@@ -3,8 +3,7 @@
 #include <initializer_list>
 #include <string_view>
 #include <utility>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/requests.hpp"
 #include "core/text.hpp"
@@ -12,17 +11,147 @@
 namespace baanx {
 namespace {
 
-// A server may echo what it was sent; a message that contains a secret is replaced.
-void scrubSecrets(Error& error, std::initializer_list<std::string_view> secrets) {
-  for (std::string_view secret : secrets) {
-    if (!secret.empty() && error.message.find(secret) != std::string::npos) {
-      error.message = defaultMessage(error.code, error.status);
-      return;
-    }
+std::string lowerCase(std::string text) {
+  for (char& c : text) c = toLowerAscii(c);
+  return text;
+}
+
+// Joins the parts of a call's identity; '\n' cannot occur in any of them unescaped in JSON, and
+// the key is wiped when the call ends since it holds the password.
+std::string dedupeKey(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view part : parts) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
   }
+  return key;
 }
 
 }  // namespace
+
+// A request in flight and everyone waiting for its result.
+struct AuthClient::InFlight {
+  Transport::RequestId request = 0;
+  std::string dedupeKey;
+  std::function<void(const TransportResult&)> deliver;
+};
+
+// The loginWithOtp state machine: kLogin -> (kSendCode -> kAwaitCode -> kVerify) -> kDone.
+class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
+ public:
+  enum class Step { kLogin, kSendCode, kAwaitCode, kVerify, kDone };
+
+  OtpFlow(AuthClient& client, CallId id, LoginInput credentials, std::int64_t timeoutMs,
+          AskCode ask, Completion<LoginResult> done)
+      : client_(client),
+        id_(id),
+        credentials_(std::move(credentials)),
+        timeoutMs_(timeoutMs),
+        ask_(std::move(ask)),
+        done_(std::move(done)) {}
+
+  Step step() const { return step_; }
+
+  void start() {
+    step_ = Step::kLogin;
+    auto self = shared_from_this();
+    const CallId call = client_.loginWith(
+        credentials_, timeoutMs_, [self](Result<LoginResult> outcome) { self->onLogin(outcome); });
+    if (step_ == Step::kLogin) current_ = call;
+  }
+
+  void abort() {
+    if (step_ == Step::kDone) return;
+    if (current_ != 0 && step_ != Step::kAwaitCode) {
+      client_.abort(current_);  // completes through onLogin/onCodeSent with kAborted
+      return;
+    }
+    Error error;
+    error.code = ErrorCode::kAborted;
+    error.message = defaultMessage(error.code, 0);
+    finish(std::move(error));
+  }
+
+ private:
+  void onLogin(const Result<LoginResult>& outcome) {
+    current_ = 0;
+    if (step_ == Step::kDone) return;
+    const auto* otp = outcome.ok() ? std::get_if<OtpRequired>(&outcome.value()) : nullptr;
+    if (otp == nullptr || step_ == Step::kVerify) {
+      finish(outcome);
+      return;
+    }
+    prompt_ = OtpPrompt{otp->userId, otp->phoneNumber};
+    step_ = Step::kSendCode;
+    auto self = shared_from_this();
+    const CallId call =
+        client_.sendOtpWith(SendOtpInput{otp->userId}, timeoutMs_,
+                            [self](Result<SendOtpResult> sent) { self->onCodeSent(sent); });
+    if (step_ == Step::kSendCode) current_ = call;  // unless it settled already
+  }
+
+  void onCodeSent(const Result<SendOtpResult>& sent) {
+    current_ = 0;
+    if (step_ == Step::kDone) return;
+    // Inside the cooldown a code was sent moments ago: asking for it is still right.
+    if (!sent.ok() && sent.error().code != ErrorCode::kResendCooldown) {
+      finish(sent.error());
+      return;
+    }
+    step_ = Step::kAwaitCode;
+    std::weak_ptr<OtpFlow> weak = shared_from_this();
+    ask_(prompt_, [weak](std::optional<nlohmann::json> code) {
+      if (auto self = weak.lock()) self->onCode(std::move(code));
+    });
+  }
+
+  void onCode(std::optional<nlohmann::json> code) {
+    if (step_ != Step::kAwaitCode) return;  // aborted meanwhile, or answered twice
+    if (!code) {
+      Error error;
+      error.code = ErrorCode::kAborted;
+      error.message = "onOtpRequired did not provide a code; the sign-in was abandoned.";
+      finish(std::move(error));
+      return;
+    }
+    std::optional<std::string> otpCode;
+    if (code->is_string()) otpCode = normalizeOtpCode(code->get_ref<const std::string&>());
+    if (code->is_string()) wipe(code->get_ref<std::string&>());
+    if (!otpCode) {
+      finish(invalidArgument("otpCode", "the code from onOtpRequired must be exactly 6 digits"));
+      return;
+    }
+    step_ = Step::kVerify;
+    LoginInput withCode = credentials_;
+    withCode.otpCode = std::move(otpCode);
+    auto self = shared_from_this();
+    const CallId call =
+        client_.loginWith(std::move(withCode), timeoutMs_,
+                          [self](Result<LoginResult> outcome) { self->onLogin(outcome); });
+    if (step_ == Step::kVerify) current_ = call;
+  }
+
+  void finish(Result<LoginResult> outcome) {
+    if (step_ == Step::kDone) return;
+    step_ = Step::kDone;
+    wipe(credentials_.password);
+    auto keepAlive = shared_from_this();
+    client_.flows_.erase(id_);
+    Completion<LoginResult> done = std::move(done_);
+    done(std::move(outcome));
+  }
+
+  AuthClient& client_;
+  CallId id_;
+  LoginInput credentials_;
+  std::int64_t timeoutMs_;
+  AskCode ask_;
+  Completion<LoginResult> done_;
+  Step step_ = Step::kLogin;
+  CallId current_ = 0;
+  OtpPrompt prompt_;
+};
 
 Result<std::unique_ptr<AuthClient>> AuthClient::create(const nlohmann::json& config,
                                                        Transport& transport, const Clock& clock) {
@@ -35,8 +164,10 @@ AuthClient::AuthClient(ClientConfig config, Transport& transport, const Clock& c
     : config_(std::move(config)), transport_(transport), clock_(clock) {}
 
 AuthClient::~AuthClient() {
-  const auto pending = inFlight_;
-  for (const auto& [id, request] : pending) transport_.cancel(request);
+  std::vector<CallId> ids;
+  for (const auto& entry : flows_) ids.push_back(entry.first);
+  for (const auto& entry : inFlight_) ids.push_back(entry.first);
+  for (CallId id : ids) abort(id);
   wipe(config_.clientKey);
 }
 
@@ -44,31 +175,59 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
   return options.timeoutMs.value_or(config_.timeoutMs);
 }
 
-std::string AuthClient::cooldownKey(const std::string& userId) const {
-  std::string key = userId;
-  for (char& c : key) c = toLowerAscii(c);
-  return key;
+void AuthClient::finishMessage(Error& error,
+                               std::initializer_list<std::string_view> secrets) const {
+  for (std::string_view secret : secrets) {
+    if (!secret.empty() && error.message.find(secret) != std::string::npos) {
+      error.message = defaultMessage(error.code, error.status);
+      break;
+    }
+  }
+  error.message = truncateUtf8(std::move(error.message), kMaxServerMessageBytes);
 }
 
-AuthClient::CallId AuthClient::start(HttpRequest request,
-                                     std::function<void(const TransportResult&)> onResult) {
+template <typename T>
+AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
+                                   std::function<Result<T>(const TransportResult&)> settle) {
+  if (auto joined = byDedupeKey_.find(key); joined != byDedupeKey_.end()) {
+    // Same call already in flight: wait for its result instead of sending again.
+    auto& call = *inFlight_.at(joined->second);
+    auto previous = std::move(call.deliver);
+    call.deliver = [previous = std::move(previous), settle,
+                    done = std::move(done)](const TransportResult& result) {
+      previous(result);
+      done(settle(result));
+    };
+    wipe(key);
+    wipe(request.body);
+    return joined->second;
+  }
   const CallId id = nextCallId_++;
-  // Registered before send, and updated only if still there: correct even with a transport
-  // that answers from inside send.
-  inFlight_[id] = 0;
-  const Transport::RequestId requestId = transport_.send(
-      std::move(request), [this, id, onResult = std::move(onResult)](TransportResult result) {
-        inFlight_.erase(id);
-        onResult(result);
-      });
-  if (auto it = inFlight_.find(id); it != inFlight_.end()) it->second = requestId;
+  auto call = std::make_shared<InFlight>();
+  call->dedupeKey = std::move(key);
+  call->deliver = [settle = std::move(settle),
+                   done = std::move(done)](const TransportResult& result) { done(settle(result)); };
+  inFlight_.emplace(id, call);
+  byDedupeKey_.emplace(call->dedupeKey, id);
+  call->request = transport_.send(std::move(request), [this, id, call](TransportResult result) {
+    inFlight_.erase(id);
+    if (auto node = byDedupeKey_.extract(call->dedupeKey)) wipe(node.key());
+    wipe(call->dedupeKey);
+    auto deliver = std::move(call->deliver);
+    deliver(result);
+  });
   return id;
 }
 
 void AuthClient::abort(CallId id) {
+  if (auto flow = flows_.find(id); flow != flows_.end()) {
+    auto keepAlive = flow->second;
+    keepAlive->abort();
+    return;
+  }
   auto it = inFlight_.find(id);
   if (it == inFlight_.end()) return;
-  transport_.cancel(it->second);  // the transport completes the call with kAborted
+  transport_.cancel(it->second->request);  // the transport completes the call with kAborted
 }
 
 AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann::json& options,
@@ -83,12 +242,18 @@ AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann
     done(parsed.error());
     return 0;
   }
-  auto credentials = std::make_shared<LoginInput>(std::move(parsed).value());
-  const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
-  HttpRequest request = buildLoginRequest(config_, *credentials, timeoutMs);
-  return start(std::move(request), [this, credentials, timeoutMs,
-                                    done = std::move(done)](const TransportResult& result) {
-    const bool sentCode = credentials->otpCode.has_value();
+  return loginWith(std::move(parsed).value(), timeoutFor(parsedOptions.value()), std::move(done));
+}
+
+AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t timeoutMs,
+                                         Completion<LoginResult> done) {
+  auto shared = std::make_shared<LoginInput>(std::move(credentials));
+  const std::string timeout = std::to_string(timeoutMs);
+  std::string key = dedupeKey({"login", shared->email, shared->password,
+                               shared->otpCode ? *shared->otpCode : "-", timeout});
+  HttpRequest request = buildLoginRequest(config_, *shared, timeoutMs);
+  auto settle = [this, shared, timeoutMs](const TransportResult& result) {
+    const bool sentCode = shared->otpCode.has_value();
     Result<LoginResult> outcome =
         std::holds_alternative<TransportFailure>(result)
             ? Result<LoginResult>(transportError(std::get<TransportFailure>(result), timeoutMs))
@@ -99,14 +264,19 @@ AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann
       }
     } else {
       Error error = outcome.error();
-      scrubSecrets(error, {credentials->password, credentials->otpCode.value_or(std::string()),
-                           config_.clientKey});
+      finishMessage(error,
+                    {shared->password, shared->otpCode.value_or(std::string()), config_.clientKey});
       outcome = std::move(error);
     }
-    wipe(credentials->password);
-    if (credentials->otpCode) wipe(*credentials->otpCode);
+    return outcome;
+  };
+  auto wipeAfter = [shared, done = std::move(done)](Result<LoginResult> outcome) {
+    wipe(shared->password);
+    if (shared->otpCode) wipe(*shared->otpCode);
     done(std::move(outcome));
-  });
+  };
+  return run<LoginResult>(std::move(key), std::move(request), std::move(wipeAfter),
+                          std::move(settle));
 }
 
 AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohmann::json& options,
@@ -121,20 +291,28 @@ AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohma
     done(parsed.error());
     return 0;
   }
-  const std::string key = cooldownKey(parsed.value().userId);
-  const std::int64_t now = clock_.nowMs();
-  if (auto it = resendAvailableAt_.find(key); it != resendAvailableAt_.end() && now < it->second) {
-    Error error;
-    error.code = ErrorCode::kResendCooldown;
-    error.message = defaultMessage(error.code, 0);
-    error.retryAfterMs = it->second - now;
-    done(std::move(error));
-    return 0;
+  return sendOtpWith(parsed.value(), timeoutFor(parsedOptions.value()), std::move(done));
+}
+
+AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
+                                           Completion<SendOtpResult> done) {
+  const std::string user = lowerCase(input.userId);
+  std::string key = dedupeKey({"sendOtp", user, std::to_string(timeoutMs)});
+  // A resend already in flight for this user is joined rather than refused.
+  if (byDedupeKey_.count(key) == 0) {
+    const std::int64_t now = clock_.nowMs();
+    if (auto it = resendAvailableAt_.find(user);
+        it != resendAvailableAt_.end() && now < it->second) {
+      Error error;
+      error.code = ErrorCode::kResendCooldown;
+      error.message = defaultMessage(error.code, 0);
+      error.retryAfterMs = it->second - now;
+      done(std::move(error));
+      return 0;
+    }
   }
-  const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
-  HttpRequest request = buildSendOtpRequest(config_, parsed.value(), timeoutMs);
-  return start(std::move(request), [this, key, timeoutMs,
-                                    done = std::move(done)](const TransportResult& result) {
+  HttpRequest request = buildSendOtpRequest(config_, input, timeoutMs);
+  auto settle = [this, user, timeoutMs](const TransportResult& result) {
     const std::int64_t nowMs = clock_.nowMs();
     Result<SendOtpResult> outcome =
         std::holds_alternative<TransportFailure>(result)
@@ -142,17 +320,18 @@ AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohma
             : classifySendOtpResponse(std::get<HttpResponse>(result), nowMs,
                                       config_.resendCooldownMs);
     if (outcome.ok()) {
-      resendAvailableAt_[key] = outcome.value().resendAvailableAt;
+      resendAvailableAt_[user] = outcome.value().resendAvailableAt;
     } else {
       Error error = outcome.error();
       // The server's own cooldown is honoured too: no resend before it allows one.
       if (error.code == ErrorCode::kRateLimited && error.retryAfterMs)
-        resendAvailableAt_[key] = nowMs + *error.retryAfterMs;
-      scrubSecrets(error, {config_.clientKey});
+        resendAvailableAt_[user] = nowMs + *error.retryAfterMs;
+      finishMessage(error, {config_.clientKey});
       outcome = std::move(error);
     }
-    done(std::move(outcome));
-  });
+    return outcome;
+  };
+  return run<SendOtpResult>(std::move(key), std::move(request), std::move(done), std::move(settle));
 }
 
 AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
@@ -162,7 +341,11 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
     done(parsedOptions.error());
     return 0;
   }
-  if (!session_) {
+  const bool live = session_ && clock_.nowMs() < session_->expiresAt;
+  if (!live) {
+    // Nothing the server could still revoke: an expired token is already dead.
+    if (session_) wipe(session_->accessToken);
+    session_.reset();
     done(LogoutResult{});
     return 0;
   }
@@ -170,20 +353,53 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
   session_.reset();
   const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
   HttpRequest request = buildLogoutRequest(config_, *token, timeoutMs);
-  return start(std::move(request), [this, token, timeoutMs,
-                                    done = std::move(done)](const TransportResult& result) {
+  std::string key = dedupeKey({"logout", *token, std::to_string(timeoutMs)});
+  auto settle = [this, token, timeoutMs](const TransportResult& result) {
     Result<LogoutResult> outcome =
         std::holds_alternative<TransportFailure>(result)
             ? Result<LogoutResult>(transportError(std::get<TransportFailure>(result), timeoutMs))
             : classifyLogoutResponse(std::get<HttpResponse>(result), clock_.nowMs());
     if (!outcome.ok()) {
       Error error = outcome.error();
-      scrubSecrets(error, {*token, config_.clientKey});
+      finishMessage(error, {*token, config_.clientKey});
       outcome = std::move(error);
     }
     wipe(*token);
-    done(std::move(outcome));
-  });
+    return outcome;
+  };
+  return run<LogoutResult>(std::move(key), std::move(request), std::move(done), std::move(settle));
+}
+
+AuthClient::CallId AuthClient::loginWithOtp(const nlohmann::json& input,
+                                            const nlohmann::json& options, AskCode ask,
+                                            Completion<LoginResult> done) {
+  auto parsedOptions = parseCallOptions(options);
+  if (!parsedOptions) {
+    done(parsedOptions.error());
+    return 0;
+  }
+  if (!ask) {
+    done(invalidArgument("onOtpRequired",
+                         "onOtpRequired must be a function returning the code (or its Promise)"));
+    return 0;
+  }
+  auto parsed = parseLoginInput(input);
+  if (!parsed) {
+    done(parsed.error());
+    return 0;
+  }
+  if (parsed.value().otpCode) {
+    wipe(parsed.value().password);
+    done(invalidArgument("otpCode", "loginWithOtp asks for the code itself; pass no otpCode"));
+    return 0;
+  }
+  const CallId id = nextCallId_++;
+  auto flow =
+      std::make_shared<OtpFlow>(*this, id, std::move(parsed).value(),
+                                timeoutFor(parsedOptions.value()), std::move(ask), std::move(done));
+  flows_.emplace(id, flow);
+  flow->start();
+  return flow->step() == OtpFlow::Step::kDone ? 0 : id;
 }
 
 std::optional<Session> AuthClient::session() const {

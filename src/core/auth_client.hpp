@@ -1,6 +1,6 @@
 // The client the bindings expose: validates calls, builds requests, sends them through the
-// Transport, classifies answers and keeps what outlives a call (the session, the resend cooldown).
-// Single-threaded by design, like the browser event loop it runs on.
+// Transport, classifies answers and keeps what outlives a call (the session, the resend cooldown,
+// the calls in flight). Single-threaded by design, like the browser event loop it runs on.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/responses.hpp"
@@ -25,11 +25,21 @@ struct Session {
   std::int64_t expiresAt = 0;
 };
 
+// What loginWithOtp asks the app for once a code has been sent.
+struct OtpPrompt {
+  std::string userId;
+  std::optional<std::string> phoneNumber;
+};
+
 class AuthClient {
  public:
   using CallId = std::uint64_t;  // 0: the call finished before it was sent (bad input)
   template <typename T>
   using Completion = std::function<void(Result<T>)>;
+  // Answers an OtpPrompt once: the code as the app gave it (any JSON value; the core checks it),
+  // or nothing when the app could not provide one.
+  using CodeAnswer = std::function<void(std::optional<nlohmann::json> code)>;
+  using AskCode = std::function<void(const OtpPrompt& prompt, CodeAnswer answer)>;
 
   // Validates the config; the transport and clock must outlive the client.
   static Result<std::unique_ptr<AuthClient>> create(const nlohmann::json& config,
@@ -39,15 +49,22 @@ class AuthClient {
   AuthClient(const AuthClient&) = delete;
   AuthClient& operator=(const AuthClient&) = delete;
 
-  // Each completion runs exactly once: at once for bad input, else when the call settles.
+  // Each completion runs exactly once: at once for bad input, else when the call settles. A call
+  // identical to one still in flight joins it: one request, the same CallId, the same result.
   CallId login(const nlohmann::json& input, const nlohmann::json& options,
                Completion<LoginResult> done);
   CallId sendOtp(const nlohmann::json& input, const nlohmann::json& options,
                  Completion<SendOtpResult> done);
-  // Clears the session whatever the server says; without a session it settles at once.
+  // Clears the session whatever the server says; without a live session it settles at once.
   CallId logout(const nlohmann::json& options, Completion<LogoutResult> done);
 
-  // Cancels a call in flight: it completes with kAborted. Finished or unknown ids are ignored.
+  // The documented flow as one call: login; if a code is required, send it, ask for it, and log
+  // in with it. A rejected code ends the flow with kInvalidOtp: it is never resubmitted.
+  CallId loginWithOtp(const nlohmann::json& input, const nlohmann::json& options, AskCode ask,
+                      Completion<LoginResult> done);
+
+  // Cancels a call or flow in flight: it completes with kAborted. Finished or unknown ids are
+  // ignored.
   void abort(CallId id);
 
   // The session of the last successful login, or nothing once it expired or logged out.
@@ -55,18 +72,27 @@ class AuthClient {
   const ClientConfig& config() const { return config_; }
 
  private:
-  struct Call;
+  struct InFlight;
+  class OtpFlow;
 
-  CallId start(HttpRequest request, std::function<void(const TransportResult&)> onResult);
+  template <typename T>
+  CallId run(std::string dedupeKey, HttpRequest request, Completion<T> done,
+             std::function<Result<T>(const TransportResult&)> settle);
+  CallId loginWith(LoginInput credentials, std::int64_t timeoutMs, Completion<LoginResult> done);
+  CallId sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
+                     Completion<SendOtpResult> done);
   std::int64_t timeoutFor(const CallOptions& options) const;
-  std::string cooldownKey(const std::string& userId) const;
+  // Removes secrets from a server's message, then cuts it to a readable length.
+  void finishMessage(Error& error, std::initializer_list<std::string_view> secrets) const;
 
   ClientConfig config_;
   Transport& transport_;
   const Clock& clock_;
   std::optional<Session> session_;
   std::unordered_map<std::string, std::int64_t> resendAvailableAt_;  // by lower-case userId
-  std::unordered_map<CallId, Transport::RequestId> inFlight_;
+  std::unordered_map<CallId, std::shared_ptr<InFlight>> inFlight_;
+  std::unordered_map<std::string, CallId> byDedupeKey_;
+  std::unordered_map<CallId, std::shared_ptr<OtpFlow>> flows_;
   CallId nextCallId_ = 1;
 };
 

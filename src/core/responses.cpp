@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxServerMessageBytes = 300;
-
 json parseBody(std::string_view body) {
   // allow_exceptions = false: a body that is not JSON becomes a "discarded" value.
   return json::parse(body.begin(), body.end(), nullptr, false);
@@ -39,16 +37,6 @@ Error invalidResponse(int status, std::string_view what) {
   return error;
 }
 
-// Cuts at a UTF-8 character boundary.
-std::string truncateUtf8(std::string text, std::size_t maxBytes) {
-  if (text.size() <= maxBytes) return text;
-  std::size_t cut = maxBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  text += "...";
-  return text;
-}
-
 const json* field(const json& object, const char* key) {
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
@@ -58,8 +46,22 @@ bool isNullableString(const json* value) {
   return value == nullptr || value->is_null() || value->is_string();
 }
 
+bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Whether word appears on its own: "locked" is in "Account locked" but not in "blocked" or
+// "unlocked".
+bool containsWord(std::string_view text, std::string_view word) {
+  for (std::size_t at = 0; at + word.size() <= text.size(); ++at) {
+    if (!equalsIgnoreCase(text.substr(at, word.size()), word)) continue;
+    const bool startsWord = at == 0 || !isAsciiLetter(text[at - 1]);
+    const bool endsWord = at + word.size() == text.size() || !isAsciiLetter(text[at + word.size()]);
+    if (startsWord && endsWord) return true;
+  }
+  return false;
+}
+
 bool mentionsLock(std::string_view message) {
-  return containsIgnoreCase(message, "locked") ||
+  return containsWord(message, "locked") || containsWord(message, "lockout") ||
          containsIgnoreCase(message, "too many attempts") ||
          containsIgnoreCase(message, "temporarily disabled") ||
          containsIgnoreCase(message, "temporarily blocked");
@@ -199,14 +201,23 @@ std::string defaultMessage(ErrorCode code, int status) {
   return "Unexpected error.";
 }
 
-std::optional<std::string> readServerMessage(std::string_view body) {
+std::string truncateUtf8(std::string text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return text;
+  std::size_t cut = maxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  text += "...";
+  return text;
+}
+
+std::optional<std::string> readServerMessage(std::string_view body, std::size_t maxBytes) {
   json parsed = parseBody(body);
   if (!parsed.is_object()) return std::nullopt;
   for (const char* key : {"message", "error_description", "error"}) {
     const json* value = field(parsed, key);
     if (value != nullptr && value->is_string()) {
       std::string_view text = trimSpaces(value->get_ref<const std::string&>());
-      if (!text.empty()) return truncateUtf8(std::string(text), kMaxServerMessageBytes);
+      if (!text.empty()) return truncateUtf8(std::string(text), maxBytes);
     }
   }
   return std::nullopt;
@@ -247,7 +258,7 @@ Error transportError(TransportFailure failure, std::int64_t timeoutMs) {
 
 Error classifyHttpError(const HttpResponse& response, Endpoint endpoint, std::int64_t nowMs) {
   const int status = response.status;
-  std::optional<std::string> message = readServerMessage(response.body);
+  std::optional<std::string> message = readServerMessage(response.body, response.body.size());
   const std::string_view text = message ? std::string_view(*message) : std::string_view();
 
   if (status == 429) {

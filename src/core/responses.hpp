@@ -51,13 +51,21 @@ Result<SendOtpResult> classifySendOtpResponse(const HttpResponse& response, std:
                                               std::int64_t resendCooldownMs);
 Result<LogoutResult> classifyLogoutResponse(const HttpResponse& response, std::int64_t nowMs);
 
-// The error for a non-2xx answer on an endpoint.
+// The error for a non-2xx answer on an endpoint. The server's message is kept whole: AuthClient
+// removes secrets from it first and only then cuts it to kMaxServerMessageBytes.
 Error classifyHttpError(const HttpResponse& response, Endpoint endpoint, std::int64_t nowMs);
 
 Error transportError(TransportFailure failure, std::int64_t timeoutMs);
 
-// The human-readable text of a JSON error body: "message", then "error_description", then "error".
-std::optional<std::string> readServerMessage(std::string_view body);
+inline constexpr std::size_t kMaxServerMessageBytes = 300;
+
+// The human-readable text of a JSON error body: "message", then "error_description", then "error",
+// cut to maxBytes at a character boundary.
+std::optional<std::string> readServerMessage(std::string_view body,
+                                             std::size_t maxBytes = kMaxServerMessageBytes);
+
+// Cuts text to maxBytes at a UTF-8 character boundary, marking the cut with "...".
+std::string truncateUtf8(std::string text, std::size_t maxBytes);
 
 // Retry-After as delta-seconds or an HTTP date (IMF-fixdate, RFC 850 or asctime), in ms from now.
 std::optional<std::int64_t> parseRetryAfter(std::string_view value, std::int64_t nowMs);

@@ -60,6 +60,22 @@ class Client {
     return this.#module.sendOtp(this.#handle, input, options);
   }
 
+  /**
+   * The whole documented flow in one call: login; if a code is required, send it, await
+   * `onOtpRequired({ userId, phoneNumber, resend })` for the code, and log in with it.
+   */
+  loginWithOtp(input, options) {
+    const { onOtpRequired, ...callOptions } = options ?? {};
+    const ask = typeof onOtpRequired === 'function'
+      ? async (userId, phoneNumber) => onOtpRequired({
+        userId,
+        phoneNumber,
+        resend: () => this.sendOtp({ userId }, { signal: callOptions.signal }),
+      })
+      : undefined;
+    return this.#module.loginWithOtp(this.#handle, input, callOptions, ask);
+  }
+
   /** Ends the session on the server; `session` is cleared whatever the server says. */
   logout(options) {
     return this.#module.logout(this.#handle, options);

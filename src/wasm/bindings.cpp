@@ -38,6 +38,14 @@ EM_JS(emscripten::EM_VAL, baanx_watch_signal,
         return Emval.toHandle(function() { signal.removeEventListener("abort", onAbort); });
       });
 
+// Hands the settled value of a loginWithOtp prompt back to answerCode().
+EM_JS(void, baanx_await_code, (emscripten::EM_VAL promiseHandle, int ticket), {
+  Emval.toValue(promiseHandle)
+      .then(
+          function(code) { Module["answerCode"](ticket, true, code); },
+          function() { Module["answerCode"](ticket, false, null); });
+});
+
 namespace baanx {
 namespace {
 
@@ -58,9 +66,27 @@ JSValue& errorClass() {
   return constructor;
 }
 
-std::unordered_map<int, std::unique_ptr<AuthClient>>& clients() {
-  static std::unordered_map<int, std::unique_ptr<AuthClient>> registry;
+// A client and the Promises of its calls in flight, so that a call joining an identical one gets
+// that call's very Promise.
+struct ClientEntry {
+  std::unique_ptr<AuthClient> client;
+  std::unordered_map<AuthClient::CallId, JSValue> promises;
+};
+
+std::unordered_map<int, std::unique_ptr<ClientEntry>>& clients() {
+  static std::unordered_map<int, std::unique_ptr<ClientEntry>> registry;
   return registry;
+}
+
+ClientEntry* findEntry(int handle) {
+  auto it = clients().find(handle);
+  return it == clients().end() ? nullptr : it->second.get();
+}
+
+// Open loginWithOtp prompts, by ticket, waiting for the app's code.
+std::unordered_map<int, AuthClient::CodeAnswer>& codeAnswers() {
+  static std::unordered_map<int, AuthClient::CodeAnswer> pending;
+  return pending;
 }
 
 // Mirrors a JS value as JSON so the core can check types as well as contents. Functions, symbols
@@ -143,8 +169,8 @@ JSValue toJs(const SendOtpResult& result) {
 JSValue toJs(const LogoutResult&) { return JSValue::undefined(); }
 
 AuthClient* findClient(int handle) {
-  auto it = clients().find(handle);
-  return it == clients().end() ? nullptr : it->second.get();
+  ClientEntry* entry = findEntry(handle);
+  return entry == nullptr ? nullptr : entry->client.get();
 }
 
 Error abortedError() {
@@ -160,11 +186,11 @@ template <typename T, typename StartCall>
 JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall) {
   JSValue deferred = JSValue::take_ownership(baanx_new_deferred());
   JSValue promise = deferred["promise"];
-  AuthClient* client = findClient(handle);
+  ClientEntry* entry = findEntry(handle);
   JSValue signal =
       options.isUndefined() || options.isNull() ? JSValue::undefined() : JSValue(options["signal"]);
   const bool hasSignal = !signal.isUndefined() && !signal.isNull();
-  if (client == nullptr) {
+  if (entry == nullptr) {
     deferred.call<void>("reject", toJs(invalidArgument("client", "this client is closed")));
     return promise;
   }
@@ -173,14 +199,22 @@ JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall)
     return promise;
   }
 
-  // Settled at most once; the shared state outlives this frame until the core completes.
+  // Shared with the completion, which runs once: at once for bad input, else when the call ends.
   struct State {
     JSValue deferred;
     JSValue unwatch = JSValue::undefined();
+    AuthClient::CallId call = 0;
+    bool joined = false;  // another caller's Promise settles this call
+    bool settled = false;
   };
   auto state = std::make_shared<State>(State{deferred});
-  auto done = [state](Result<T> outcome) {
+  auto done = [state, handle](Result<T> outcome) {
+    state->settled = true;
     if (!state->unwatch.isUndefined()) state->unwatch();
+    state->unwatch = JSValue::undefined();
+    if (state->joined) return;
+    if (ClientEntry* owner = findEntry(handle); owner != nullptr && state->call != 0)
+      owner->promises.erase(state->call);
     if (outcome.ok()) {
       state->deferred.template call<void>("resolve", toJs(outcome.value()));
     } else {
@@ -189,11 +223,19 @@ JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall)
     state->deferred = JSValue::undefined();
   };
   Json jsonOptions = toJson(options);
-  const AuthClient::CallId call = startCall(*client, jsonOptions, std::move(done));
-  if (call != 0 && hasSignal && !state->deferred.isUndefined()) {
+  const AuthClient::CallId call = startCall(*entry->client, jsonOptions, std::move(done));
+  if (call == 0 || state->settled) return promise;
+  state->call = call;
+  if (hasSignal) {
     state->unwatch = JSValue::take_ownership(
         baanx_watch_signal(signal.as_handle(), handle, static_cast<double>(call)));
   }
+  auto shared = entry->promises.find(call);
+  if (shared != entry->promises.end()) {
+    state->joined = true;
+    return shared->second;
+  }
+  entry->promises.emplace(call, promise);
   return promise;
 }
 
@@ -210,11 +252,16 @@ JSValue open(JSValue config) {
   wipeStrings(jsonConfig);
   if (!created) return toJs(created.error());
   const int handle = nextHandle++;
-  clients().emplace(handle, std::move(created).value());
+  clients().emplace(handle,
+                    std::make_unique<ClientEntry>(ClientEntry{std::move(created).value(), {}}));
   return JSValue(handle);
 }
 
-void close(int handle) { clients().erase(handle); }
+// Out of the registry first: completions of the calls it aborts then find no client to touch.
+void close(int handle) {
+  auto node = clients().extract(handle);
+  node = {};
+}
 
 JSValue login(int handle, JSValue input, JSValue options) {
   return callWithPromise<LoginResult>(
@@ -238,6 +285,45 @@ JSValue logout(int handle, JSValue options) {
                                        [](AuthClient& client, const Json& jsonOptions, auto done) {
                                          return client.logout(jsonOptions, std::move(done));
                                        });
+}
+
+JSValue loginWithOtp(int handle, JSValue input, JSValue options, JSValue ask) {
+  AuthClient::AskCode askCode;
+  if (ask.typeOf().as<std::string>() == "function") {
+    askCode = [ask](const OtpPrompt& prompt, AuthClient::CodeAnswer answer) {
+      static int nextTicket = 1;
+      const int ticket = nextTicket++;
+      codeAnswers().emplace(ticket, std::move(answer));
+      // ask is the JS layer's async wrapper: it returns a Promise and never throws.
+      JSValue pending = ask(prompt.userId, toJs(prompt.phoneNumber));
+      baanx_await_code(pending.as_handle(), ticket);
+    };
+  }
+  return callWithPromise<LoginResult>(
+      handle, options,
+      [&input, askCode = std::move(askCode)](AuthClient& client, const Json& jsonOptions,
+                                             auto done) mutable {
+        Json jsonInput = toJson(input);
+        auto call =
+            client.loginWithOtp(jsonInput, jsonOptions, std::move(askCode), std::move(done));
+        wipeStrings(jsonInput);
+        return call;
+      });
+}
+
+// The app's answer to a loginWithOtp prompt: the code, or (provided == false) nothing.
+void answerCode(int ticket, bool provided, JSValue code) {
+  auto it = codeAnswers().find(ticket);
+  if (it == codeAnswers().end()) return;
+  AuthClient::CodeAnswer answer = std::move(it->second);
+  codeAnswers().erase(it);
+  if (!provided) {
+    answer(std::nullopt);
+    return;
+  }
+  Json jsonCode = toJson(code);
+  answer(jsonCode);
+  wipeStrings(jsonCode);
 }
 
 void cancel(int handle, double call) {
@@ -265,6 +351,8 @@ EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("login", &baanx::login);
   emscripten::function("sendOtp", &baanx::sendOtp);
   emscripten::function("logout", &baanx::logout);
+  emscripten::function("loginWithOtp", &baanx::loginWithOtp);
+  emscripten::function("answerCode", &baanx::answerCode);
   emscripten::function("cancel", &baanx::cancel);
   emscripten::function("session", &baanx::session);
 }

@@ -623,8 +623,10 @@ TEST_F(AuthClientTest, EveryCompletionRunsExactlyOnce) {
   Recorder<SendOtpResult> timedOut;
   Recorder<SendOtpResult> cooldown;
   Recorder<LogoutResult> loggedOut;
+  json otherUser = credentials();
+  otherUser["email"] = "someone.else@example.com";  // different calls: not joined
   client_->login(credentials(), json(), ok.callback());
-  client_->login(credentials(), json(), failed.callback());
+  client_->login(otherUser, json(), failed.callback());
   client_->sendOtp(otpInput(kOtherUserId), json(), timedOut.callback());
   transport_.respond(200, kAuthenticatedBody);
   transport_.respond(200, "<html>");
@@ -642,6 +644,285 @@ TEST_F(AuthClientTest, EveryCompletionRunsExactlyOnce) {
   EXPECT_EQ(failed.error().code, ErrorCode::kInvalidResponse);
   EXPECT_EQ(timedOut.error().code, ErrorCode::kTimeout);
   EXPECT_EQ(transport_.pendingCount(), 0u);
+}
+
+// --- identical calls in flight share one request -----------------------------------------------
+
+TEST_F(AuthClientTest, IdenticalLoginsInFlightShareOneRequest) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  const auto firstId = client_->login(credentials(), json(), first.callback());
+  const auto secondId = client_->login(credentials(), json(), second.callback());
+  EXPECT_EQ(firstId, secondId);
+  EXPECT_EQ(transport_.sentCount(), 1u);
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_EQ(first.calls(), 1);
+  EXPECT_EQ(second.calls(), 1);
+  EXPECT_TRUE(first.ok());
+  EXPECT_TRUE(second.ok());
+}
+
+TEST_F(AuthClientTest, LoginsWithDifferentTimeoutsAreNotShared) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  client_->login(credentials(), json(), first.callback());
+  client_->login(credentials(), json{{"timeoutMs", 500}}, second.callback());
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, LoginsWithDifferentCodesAreNotShared) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  json otherCode = credentials();
+  otherCode["otpCode"] = "111111";
+  client_->login(credentialsWithCode(), json(), first.callback());
+  client_->login(otherCode, json(), second.callback());
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, FinishedCallIsNotJoinedByTheNextOne) {
+  signIn();
+  Recorder<LoginResult> again;
+  client_->login(credentials(), json(), again.callback());
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, SendOtpInFlightForSameUserIsSharedWhateverTheCase) {
+  Recorder<SendOtpResult> first;
+  Recorder<SendOtpResult> second;
+  client_->sendOtp(otpInput(kUserId), json(), first.callback());
+  client_->sendOtp(otpInput(kUserIdUpper), json(), second.callback());
+  EXPECT_EQ(transport_.sentCount(), 1u);
+  transport_.respond(200, kSuccessBody);
+  EXPECT_TRUE(first.ok());
+  EXPECT_TRUE(second.ok());
+}
+
+TEST_F(AuthClientTest, AbortingASharedCallSettlesEveryWaiterOnce) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  const auto id = client_->login(credentials(), json(), first.callback());
+  client_->login(credentials(), json(), second.callback());
+  client_->abort(id);
+  EXPECT_EQ(first.calls(), 1);
+  EXPECT_EQ(second.calls(), 1);
+  EXPECT_EQ(first.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(second.error().code, ErrorCode::kAborted);
+}
+
+// --- loginWithOtp ------------------------------------------------------------------------------
+
+// An app's onOtpRequired: records the prompts and answers when the test says so.
+struct CodePrompter {
+  AuthClient::AskCode ask() {
+    return [this](const OtpPrompt& prompt, AuthClient::CodeAnswer answer) {
+      prompts.push_back(prompt);
+      pending = std::move(answer);
+    };
+  }
+  void answer(std::optional<json> code) {
+    auto answerNow = std::move(pending);
+    pending = nullptr;
+    answerNow(std::move(code));
+  }
+  std::vector<OtpPrompt> prompts;
+  AuthClient::CodeAnswer pending;
+};
+
+TEST_F(AuthClientTest, LoginWithOtpRunsTheDocumentedFlow) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  ASSERT_EQ(transport_.sentCount(), 1u);
+  transport_.respond(200, kOtpRequiredBody);
+  ASSERT_EQ(transport_.sentCount(), 2u);
+  EXPECT_NE(transport_.lastSent().url.find("/v1/auth/login/otp"), std::string::npos);
+  transport_.respond(200, kSuccessBody);
+  ASSERT_EQ(app.prompts.size(), 1u);
+  EXPECT_EQ(app.prompts[0].userId, kUserId);
+  EXPECT_EQ(app.prompts[0].phoneNumber.value_or(""), "+445*****225");
+  app.answer(json(" 482913 "));
+  ASSERT_EQ(transport_.sentCount(), 3u);
+  const json body = json::parse(transport_.lastSent().body, nullptr, false);
+  EXPECT_TRUE(body.value("otpCode", "") == kOtpCode);
+  transport_.respond(200, kAuthenticatedBody);
+  ASSERT_EQ(flow.calls(), 1);
+  ASSERT_TRUE(flow.ok());
+  EXPECT_TRUE(std::holds_alternative<Authenticated>(flow.value()));
+  EXPECT_TRUE(client_->session().has_value());
+}
+
+TEST_F(AuthClientTest, LoginWithOtpWithoutCodeRequiredNeverAsks) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_TRUE(flow.ok());
+  EXPECT_TRUE(app.prompts.empty());
+  EXPECT_EQ(transport_.sentCount(), 1u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpReportsOnboardingWithoutAsking) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOnboardingBody);
+  ASSERT_TRUE(flow.ok());
+  EXPECT_TRUE(std::holds_alternative<OnboardingRequired>(flow.value()));
+  EXPECT_TRUE(app.prompts.empty());
+}
+
+TEST_F(AuthClientTest, LoginWithOtpRejectedCodeIsInvalidOtpAndNeverResubmitted) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(json(kOtpCode));
+  transport_.respond(400, messageBody("Invalid OTP code"));
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(flow.error().code, ErrorCode::kInvalidOtp);
+  EXPECT_EQ(transport_.sentCount(), 3u);
+  EXPECT_EQ(transport_.pendingCount(), 0u);
+  EXPECT_EQ(app.prompts.size(), 1u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpRepeatedOtpRequiredIsInvalidOtp) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(json(kOtpCode));
+  transport_.respond(200, kOtpRequiredBody);
+  EXPECT_EQ(flow.error().code, ErrorCode::kInvalidOtp);
+  EXPECT_EQ(transport_.sentCount(), 3u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpBadCodeFromAppSendsNothingMore) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(json(12345));
+  EXPECT_EQ(flow.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(flow.error().field, "otpCode");
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpAppGivingNoCodeIsAborted) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(std::nullopt);
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(flow.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpAbortWhileWaitingForCodeIgnoresLateCode) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  const auto id = client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  client_->abort(id);
+  EXPECT_EQ(flow.error().code, ErrorCode::kAborted);
+  app.answer(json(kOtpCode));
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(transport_.sentCount(), 2u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpAbortDuringARequestCancelsIt) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  const auto id = client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  client_->abort(id);
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(flow.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(transport_.cancelled().size(), 1u);
+  EXPECT_EQ(transport_.pendingCount(), 0u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpInsideCooldownStillAsksForTheCodeAlreadySent) {
+  sendOtpOnce();
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  EXPECT_EQ(transport_.sentCount(), 2u);  // the cooldown kept the resend local
+  EXPECT_EQ(app.prompts.size(), 1u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpFailedSendEndsTheFlow) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(503, "<html>busy</html>");
+  EXPECT_EQ(flow.error().code, ErrorCode::kServerError);
+  EXPECT_TRUE(app.prompts.empty());
+}
+
+TEST_F(AuthClientTest, LoginWithOtpWithoutPromptIsInvalidArgumentAndSendsNothing) {
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), nullptr, flow.callback());
+  EXPECT_EQ(flow.error().field, "onOtpRequired");
+  EXPECT_EQ(transport_.sentCount(), 0u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpRefusesACodeUpFront) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentialsWithCode(), json(), app.ask(), flow.callback());
+  EXPECT_EQ(flow.error().field, "otpCode");
+  EXPECT_EQ(transport_.sentCount(), 0u);
+}
+
+TEST_F(AuthClientTest, DestroyingClientAbortsAFlowWaitingForItsCode) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  client_.reset();
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(flow.error().code, ErrorCode::kAborted);
+  app.answer(json(kOtpCode));
+  EXPECT_EQ(flow.calls(), 1);
+}
+
+// --- logout and messages -----------------------------------------------------------------------
+
+TEST_F(AuthClientTest, LogoutAfterExpiryClearsSessionWithoutRequest) {
+  signIn();
+  clock_.advance(kSixHoursMs);
+  Recorder<LogoutResult> logout;
+  client_->logout(json(), logout.callback());
+  EXPECT_TRUE(logout.ok());
+  EXPECT_EQ(transport_.sentCount(), 1u);
+  EXPECT_FALSE(client_->session().has_value());
+}
+
+TEST_F(AuthClientTest, SecretStraddlingTheMessageLimitIsStillRemoved) {
+  Recorder<LoginResult> login;
+  client_->login(credentials(), json(), login.callback());
+  // The password begins just before the 300-byte cut: a cut-then-check would keep its prefix.
+  const std::string message = std::string(290, 'x') + " " + kPassword;
+  transport_.respond(401, messageBody(message));
+  const std::string& text = login.error().message;
+  EXPECT_EQ(text.find("Tr0ub4dor"), std::string::npos);
+  EXPECT_LE(text.size(), kMaxServerMessageBytes + 3);
+}
+
+TEST_F(AuthClientTest, LongServerMessageIsCut) {
+  Recorder<LoginResult> login;
+  client_->login(credentials(), json(), login.callback());
+  transport_.respond(401, messageBody(std::string(1000, 'm')));
+  EXPECT_EQ(login.error().message, std::string(kMaxServerMessageBytes, 'm') + "...");
 }
 
 }  // namespace

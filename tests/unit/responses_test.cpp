@@ -547,5 +547,26 @@ TEST(TransportError, AbortIsAborted) {
   EXPECT_THAT(error.message, StartsWith("The request was aborted"));
 }
 
+TEST(ClassifyHttpError, BlockedIsNotALock) {
+  HttpResponse response;
+  response.status = 403;
+  response.body = R"({"message":"Request blocked by firewall"})";
+  EXPECT_EQ(classifyHttpError(response, Endpoint::kLogin, 0).code, ErrorCode::kInvalidCredentials);
+}
+
+TEST(ClassifyHttpError, UnlockedIsNotALock) {
+  HttpResponse response;
+  response.status = 401;
+  response.body = R"({"message":"Account unlocked; sign in again"})";
+  EXPECT_EQ(classifyHttpError(response, Endpoint::kLogin, 0).code, ErrorCode::kInvalidCredentials);
+}
+
+TEST(ClassifyHttpError, LockedAsAWordIsALock) {
+  HttpResponse response;
+  response.status = 401;
+  response.body = R"({"message":"Account locked."})";
+  EXPECT_EQ(classifyHttpError(response, Endpoint::kLogin, 0).code, ErrorCode::kAccountLocked);
+}
+
 }  // namespace
 }  // namespace baanx

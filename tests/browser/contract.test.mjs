@@ -1,0 +1,272 @@
+// The rest of the js-api.md contract through the real module: loginWithOtp, shared Promises for
+// identical calls, many different calls at once, the resend cooldown, logout and the session.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let apiRequests;
+
+async function run(fn, extra = {}) {
+  return page.evaluate(async ({ source, base, key, extra }) => {
+    const module = await import('/baanx-auth.mjs');
+    const config = { baseUrl: base, clientKey: key };
+    try {
+      // eslint-disable-next-line no-new-func
+      return { value: await new Function('return ' + source)()(module, config, extra) };
+    } catch (e) {
+      return {
+        error: {
+          isBaanxError: e instanceof module.BaanxError, code: e.code, status: e.status,
+          message: e.message, field: e.field, retryAfterMs: e.retryAfterMs, stack: String(e.stack),
+        },
+      };
+    }
+  }, { source: fn.toString(), base: server.url, key: CLIENT_KEY, extra });
+}
+
+const requestsTo = (path) => apiRequests.filter((r) => new URL(r.url()).pathname === path);
+
+before(async () => {
+  server = await startMockServer();
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  apiRequests = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/v1/') && request.method() === 'POST') apiRequests.push(request);
+  });
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  await mockHook(server, '/__mock/reset', {});
+  apiRequests.length = 0;
+});
+
+describe('loginWithOtp', () => {
+  test('runs login, send, prompt and login with the code in one call', async () => {
+    const { value, error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const prompts = [];
+      const result = await client.loginWithOtp({ email, password }, {
+        onOtpRequired: async ({ userId, phoneNumber, resend }) => {
+          prompts.push({ userId, phoneNumber, resend: typeof resend });
+          const phone = await (await fetch(`/__mock/otp?userId=${userId}`)).json();
+          return phone.code;
+        },
+      });
+      return { status: result.status, prompts, hasSession: client.session !== null };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error, undefined, error && error.code);
+    assert.equal(value.status, 'authenticated');
+    assert.equal(value.prompts.length, 1);
+    assert.equal(value.prompts[0].phoneNumber, '+445*****225');
+    assert.equal(value.prompts[0].resend, 'function');
+    assert.equal(value.hasSession, true);
+    assert.equal(requestsTo('/v1/auth/login').length, 2);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
+  test('a user without OTP resolves without a prompt', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      let asked = false;
+      const result = await client.loginWithOtp({ email, password }, {
+        onOtpRequired: () => { asked = true; return '000000'; },
+      });
+      return { status: result.status, asked };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, { status: 'authenticated', asked: false });
+  });
+
+  test('a rejected code rejects with invalid_otp and is never resubmitted', async () => {
+    const { error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      return client.loginWithOtp({ email, password }, {
+        onOtpRequired: async ({ userId }) => {
+          const phone = await (await fetch(`/__mock/otp?userId=${userId}`)).json();
+          return String((Number(phone.code) + 1) % 1000000).padStart(6, '0');
+        },
+      });
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error.code, 'invalid_otp');
+    assert.equal(requestsTo('/v1/auth/login').length, 2);
+  });
+
+  test('resend() inside the prompt honours the cooldown', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      let resendError;
+      await client.loginWithOtp({ email, password }, {
+        onOtpRequired: async ({ userId, resend }) => {
+          try { await resend(); } catch (e) { resendError = { code: e.code, retryAfterMs: e.retryAfterMs }; }
+          return (await (await fetch(`/__mock/otp?userId=${userId}`)).json()).code;
+        },
+      });
+      return resendError;
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(value.code, 'resend_cooldown');
+    assert.ok(value.retryAfterMs > 55000 && value.retryAfterMs <= 60000);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
+  test('a prompt that throws ends the flow with aborted', async () => {
+    const { error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      return client.loginWithOtp({ email, password }, {
+        onOtpRequired: () => { throw new Error('user closed the dialog'); },
+      });
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error.isBaanxError, true);
+    assert.equal(error.code, 'aborted');
+    assert.equal(requestsTo('/v1/auth/login').length, 1);
+  });
+
+  test('aborting while the app is asked for the code rejects at once', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const controller = new AbortController();
+      const started = Date.now();
+      const outcome = await client.loginWithOtp({ email, password }, {
+        signal: controller.signal,
+        onOtpRequired: () => {
+          setTimeout(() => controller.abort(), 50);
+          return new Promise(() => {}); // never answers
+        },
+      }).then(() => 'resolved', (e) => e.code);
+      return { outcome, ms: Date.now() - started };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(value.outcome, 'aborted');
+    assert.ok(value.ms < 2000);
+  });
+
+  test('without onOtpRequired it rejects with invalid_argument before any request', async () => {
+    const { error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      return client.loginWithOtp({ email, password });
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error.code, 'invalid_argument');
+    assert.equal(error.field, 'onOtpRequired');
+    assert.equal(apiRequests.length, 0);
+  });
+});
+
+describe('double submit', () => {
+  test('an identical call in flight shares its Promise and its one request', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const a = client.login({ email, password });
+      const b = client.login({ email, password });
+      const [ra, rb] = await Promise.all([a, b]);
+      return { same: a === b, status: ra.status, sameToken: ra.accessToken === rb.accessToken };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, { same: true, status: 'authenticated', sameToken: true });
+    assert.equal(requestsTo('/v1/auth/login').length, 1);
+  });
+
+  test('identical sendOtp calls in flight send one code', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const { userId } = await client.login({ email, password });
+      const a = client.sendOtp({ userId });
+      const b = client.sendOtp({ userId });
+      await Promise.all([a, b]);
+      return a === b;
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(value, true);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
+  test('many different calls at once each get their own answer', async () => {
+    const { value } = await run(async (m, config, { users, password }) => {
+      const client = await m.createClient(config);
+      const calls = [];
+      for (let i = 0; i < 5; i++) {
+        calls.push(client.login({ email: users.grace, password }));
+        calls.push(client.login({ email: users.linus, password }));
+        calls.push(client.login({ email: users.mallory, password }));
+        calls.push(client.login({ email: users.grace, password: `wrong-${i}` }));
+        calls.push(client.login({ email: users.ada, password }, { timeoutMs: 10000 + i }));
+      }
+      const settled = await Promise.allSettled(calls);
+      return settled.map((s) => (s.status === 'fulfilled' ? s.value.status : s.reason.code));
+    }, { users: USERS, password: PASSWORD });
+    const expected = [];
+    for (let i = 0; i < 5; i++) {
+      expected.push('authenticated', 'onboarding_required', 'account_disabled',
+        'invalid_credentials', 'otp_required');
+    }
+    assert.deepEqual(value, expected);
+  });
+});
+
+describe('cooldown, session and logout', () => {
+  test('sendOtp reports resendAvailableAt and refuses inside the cooldown without sending', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient({ ...config, resendCooldownMs: 5000 });
+      const { userId } = await client.login({ email, password });
+      const t0 = Date.now();
+      const sent = await client.sendOtp({ userId });
+      const refused = await client.sendOtp({ userId }).then(() => null, (e) => e);
+      return {
+        availableIn: sent.resendAvailableAt - t0,
+        code: refused.code,
+        retryAfterMs: refused.retryAfterMs,
+        status: refused.status,
+      };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.ok(value.availableIn >= 4900 && value.availableIn <= 5500);
+    assert.equal(value.code, 'resend_cooldown');
+    assert.equal(value.status, 0);
+    assert.ok(value.retryAfterMs > 0 && value.retryAfterMs <= 5000);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
+  test('logout posts the bearer token, clears the session, and the token is dead', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const { accessToken } = await client.login({ email, password });
+      const result = await client.logout();
+      const again = await client.logout();
+      // Reuse the dead token directly: the mock must refuse it.
+      const probe = await fetch('/v1/auth/logout', {
+        method: 'POST',
+        headers: { 'x-client-key': config.clientKey, Authorization: `Bearer ${accessToken}` },
+      });
+      return { result, again, session: client.session, probe: probe.status };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.equal(value.result, undefined);
+    assert.equal(value.again, undefined);
+    assert.equal(value.session, null);
+    assert.equal(value.probe, 401);
+    const logouts = requestsTo('/v1/auth/logout');
+    assert.ok(logouts.length >= 1);
+    assert.ok(/^Bearer US_/.test(logouts[0].headers().authorization));
+  });
+
+  test('logout without a session resolves without a request', async () => {
+    const { value } = await run(async (m, config) => {
+      const client = await m.createClient(config);
+      return { result: await client.logout(), session: client.session };
+    });
+    assert.deepEqual(value, { result: undefined, session: null });
+    assert.equal(apiRequests.length, 0);
+  });
+
+  test('the OTP-required token is never handed out', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const result = await client.login({ email, password });
+      return { json: JSON.stringify(result), session: client.session };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(value.json.includes('US_'), false);
+    assert.equal(value.session, null);
+  });
+});
