@@ -1,5 +1,6 @@
 // Embind surface of the module. Thin on purpose: JS values in, core calls, JS values out. Every
 // decision is the core's; every Promise here is settled by exactly one core completion.
+#include <malloc.h>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -326,6 +327,16 @@ void answerCode(int ticket, bool provided, JSValue code) {
   wipeStrings(jsonCode);
 }
 
+// Bytes the module's allocator holds for live objects, and the size of its heap: what a leak
+// check watches.
+JSValue memoryStats() {
+  const struct mallinfo info = mallinfo();
+  JSValue stats = JSValue::object();
+  stats.set("heapBytesInUse", static_cast<double>(info.uordblks));
+  stats.set("heapBytesTotal", static_cast<double>(info.arena));
+  return stats;
+}
+
 void cancel(int handle, double call) {
   if (AuthClient* client = findClient(handle)) client->abort(static_cast<AuthClient::CallId>(call));
 }
@@ -354,5 +365,6 @@ EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("loginWithOtp", &baanx::loginWithOtp);
   emscripten::function("answerCode", &baanx::answerCode);
   emscripten::function("cancel", &baanx::cancel);
+  emscripten::function("memoryStats", &baanx::memoryStats);
   emscripten::function("session", &baanx::session);
 }

@@ -270,3 +270,38 @@ describe('cooldown, session and logout', () => {
     assert.equal(value.session, null);
   });
 });
+
+describe('memory', () => {
+  test('the WASM heap stays flat over many mixed calls, aborts and timeouts', async () => {
+    await mockHook(server, '/__mock/fault',
+      { path: '/v1/auth/logout', kind: 'delay', delayMs: 150, times: 1000 });
+    const { value, error } = await run(async (m, config, { users, password }) => {
+      const client = await m.createClient({ ...config, resendCooldownMs: 0 });
+      const round = async (n) => {
+        for (let i = 0; i < n; i++) {
+          const controller = new AbortController();
+          const batch = [
+            client.login({ email: users.grace, password }),
+            client.login({ email: users.grace, password: 'wrong' }),
+            client.login({ email: users.linus, password }),
+            client.login({ email: 'bad', password }),
+            client.login({ email: users.ada, password }, { signal: controller.signal }),
+          ];
+          controller.abort();
+          await Promise.allSettled(batch);
+          await client.login({ email: users.grace, password });
+          await client.logout({ timeoutMs: 20 }).catch(() => {}); // the delayed logout times out
+        }
+      };
+      await round(30);
+      const before = (await m.memoryStats()).heapBytesInUse;
+      await round(150);
+      const after = (await m.memoryStats()).heapBytesInUse;
+      return { before, after };
+    }, { users: USERS, password: PASSWORD });
+    assert.equal(error, undefined, error && error.code);
+    console.log(`heap in use: ${value.before} bytes before, ${value.after} after 1050 more calls`);
+    assert.ok(Math.abs(value.after - value.before) <= 1024,
+      `heap moved by ${value.after - value.before} bytes`);
+  });
+});
