@@ -5,6 +5,7 @@ set -euo pipefail
 BAANX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BAANX_NATIVE_BUILD="$BAANX_ROOT/build/native"
 BAANX_WASM_BUILD="$BAANX_ROOT/build/wasm"
+BAANX_ASAN_BUILD="$BAANX_ROOT/build/asan"
 BAANX_MODULE_DIR="$BAANX_WASM_BUILD/module"
 # Debian's Emscripten needs its acorn from /usr/share/nodejs; the machine's Node does not look there.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
@@ -15,6 +16,7 @@ BAANX_APT_PACKAGES=(
   nlohmann-json3-dev       # JSON for the core and the mock server
   libcpp-httplib-dev       # HTTP for the mock server and the native loopback transport
   libgtest-dev libgmock-dev
+  clang-14 libclang-rt-14-dev   # sanitizers (ASan, LSan, UBSan) and libFuzzer
   clang-format
   chromium                 # headless browser for the WASM and demo page tests
   nodejs npm
@@ -60,4 +62,10 @@ baanx_build_wasm() {
   emcmake cmake -S "$BAANX_ROOT" -B "$BAANX_WASM_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
   cmake --build "$BAANX_WASM_BUILD"
+}
+
+baanx_build_asan() {
+  log "Building native tests and fuzzers with ASan+LSan+UBSan (clang-14) in build/asan"
+  (cd "$BAANX_ROOT" && cmake --preset native-asan >/dev/null)
+  cmake --build "$BAANX_ASAN_BUILD"
 }
