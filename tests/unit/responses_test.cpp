@@ -568,5 +568,19 @@ TEST(ClassifyHttpError, LockedAsAWordIsALock) {
   EXPECT_EQ(classifyHttpError(response, Endpoint::kLogin, 0).code, ErrorCode::kAccountLocked);
 }
 
+TEST(ClassifyLogin, NulByteAfterValidJsonIsInvalidResponse) {
+  HttpResponse response;
+  response.status = 200;
+  response.body =
+      std::string(R"({"accessToken":"US_1","userId":"b6b9168c-bb56-4c6a-9c0d-4650ea74f5f9",)"
+                  R"("isOtpRequired":false,"phoneNumber":null,"phase":null,)"
+                  R"("verificationState":"VERIFIED","isLinked":false})");
+  response.body.push_back('\0');
+  response.body += "garbage";
+  auto result = classifyLoginResponse(response, false, 0);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidResponse);
+}
+
 }  // namespace
 }  // namespace baanx

@@ -1,0 +1,188 @@
+// Hostile answers and heavy use: bodies a broken or malicious server could send must give a typed
+// error or a correct result, never kill the WASM instance (later calls must still work); and the
+// heap must stay flat over 10,000 mixed calls.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Retry-After',
+  'Content-Type': 'application/json',
+};
+const USER_ID = '1a3d97ad-3460-48dd-93e8-05b0c2061214';
+
+function loginBody(extra = {}) {
+  return JSON.stringify({
+    accessToken: 'US_00000000-0000-4000-8000-000000000000', userId: USER_ID, isOtpRequired: false,
+    phoneNumber: null, phase: null, verificationState: 'VERIFIED', isLinked: false, ...extra,
+  });
+}
+
+// Answers the next login with `body` (a string or Buffer), then runs a login and a normal login
+// after it: returns what each gave.
+async function loginAgainst(body, status = 200) {
+  await page.route('**/v1/auth/login', (route) => route.fulfill({ status, headers: CORS, body }),
+    { times: 1 });
+  return page.evaluate(async ({ base, key, email, password }) => {
+    const m = await import('/baanx-auth.mjs');
+    const client = await m.createClient({ baseUrl: base, clientKey: key });
+    const describe = (p) => p.then((r) => `ok:${r.status}`, (e) =>
+      (e instanceof m.BaanxError ? `error:${e.code}` : `foreign:${e}`));
+    const hostile = await describe(client.login({ email, password }));
+    const after = await describe(client.login({ email, password }));
+    return { hostile, after };
+  }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+}
+
+before(async () => {
+  server = await startMockServer();
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  await mockHook(server, '/__mock/reset', {});
+});
+
+describe('hostile bodies', () => {
+  test('a 5 MB body with a huge field still gives the documented result', async () => {
+    const { hostile, after } = await loginAgainst(loginBody({ padding: 'x'.repeat(5 * 1024 * 1024) }));
+    assert.equal(hostile, 'ok:authenticated');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('an 8 MB body that is not JSON is invalid_response', async () => {
+    const { hostile, after } = await loginAgainst('<'.repeat(8 * 1024 * 1024));
+    assert.equal(hostile, 'error:invalid_response');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('200,000 levels of nesting are invalid_response, and the module lives on', async () => {
+    const depth = 200000;
+    const { hostile, after } = await loginAgainst('['.repeat(depth) + ']'.repeat(depth));
+    assert.equal(hostile, 'error:invalid_response');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('200,000 levels of objects inside a valid login body are tolerated', async () => {
+    const depth = 200000;
+    const deep = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const body = loginBody().replace('"isLinked":false', `"isLinked":false,"deep":${deep}`);
+    const { hostile, after } = await loginAgainst(body);
+    assert.ok(['ok:authenticated', 'error:invalid_response'].includes(hostile), hostile);
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('invalid UTF-8 is invalid_response', async () => {
+    const body = Buffer.concat([Buffer.from('{"accessToken":"US_\xff'), Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(loginBody().slice(20))]);
+    const { hostile, after } = await loginAgainst(body);
+    assert.equal(hostile, 'error:invalid_response');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('NUL bytes in and around the JSON are invalid_response', async () => {
+    const body = Buffer.concat([Buffer.from(loginBody()), Buffer.from([0, 0, 0])]);
+    const { hostile, after } = await loginAgainst(body);
+    assert.equal(hostile, 'error:invalid_response');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('numbers out of range are invalid_response or ignored, never a crash', async () => {
+    for (const number of ['1e999', '-1e999', '123456789012345678901234567890', '0.0000001e-400']) {
+      const body = loginBody().replace('"isLinked":false', `"isLinked":false,"n":${number}`);
+      const { hostile, after } = await loginAgainst(body);
+      assert.ok(['ok:authenticated', 'error:invalid_response'].includes(hostile), hostile);
+      assert.equal(after, 'ok:authenticated');
+    }
+    const { hostile } = await loginAgainst(loginBody().replace('"isLinked":false', '"isLinked":1e999'));
+    assert.equal(hostile, 'error:invalid_response');
+  });
+
+  test('duplicate keys resolve one way, and a token never escapes an OTP answer', async () => {
+    // The last duplicate wins: an OTP-required answer that first says false stays OTP-required.
+    const body = loginBody({ phoneNumber: '+445*****225' })
+      .replace('"isOtpRequired":false', '"isOtpRequired":false,"isOtpRequired":true');
+    const { hostile, after } = await loginAgainst(body);
+    assert.equal(hostile, 'ok:otp_required');
+    assert.equal(after, 'ok:authenticated');
+  });
+
+  test('a huge error message is cut to a readable length', async () => {
+    await page.route('**/v1/auth/login', (route) => route.fulfill({
+      status: 401, headers: CORS, body: JSON.stringify({ message: 'm'.repeat(2 * 1024 * 1024) }),
+    }), { times: 1 });
+    const length = await page.evaluate(async ({ base, key, email }) => {
+      const m = await import('/baanx-auth.mjs');
+      const client = await m.createClient({ baseUrl: base, clientKey: key });
+      return client.login({ email, password: 'x' }).then(() => -1, (e) => e.message.length);
+    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace });
+    assert.ok(length > 0 && length <= 303, `message length ${length}`);
+  });
+});
+
+describe('heavy use', () => {
+  test('10,000 mixed calls leave the WASM heap where it was', async () => {
+    const result = await page.evaluate(async ({ base, key, users, password }) => {
+      const m = await import('/baanx-auth.mjs');
+      const client = await m.createClient({ baseUrl: base, clientKey: key });
+      const counts = {};
+      const note = (p) => p.then((r) => r?.status ?? 'ok', (e) => e.code)
+        .then((k) => { counts[k] = (counts[k] ?? 0) + 1; });
+      let calls = 0;
+      // One batch is 10 calls: successes, errors, bad input, aborts and a timeout.
+      const batch = async (i) => {
+        const aborted = new AbortController();
+        aborted.abort();
+        const midFlight = new AbortController();
+        const work = [
+          note(client.login({ email: users.grace, password })),
+          note(client.login({ email: users.linus, password })),
+          note(client.login({ email: users.ada, password })),
+          note(client.login({ email: users.mallory, password })),
+          note(client.login({ email: users.grace, password: `wrong-${i}` })),
+          note(client.login({ email: 'not-an-address', password })),
+          note(client.sendOtp({ userId: 'not-a-uuid' })),
+          note(client.login({ email: users.grace, password }, { signal: aborted.signal })),
+          note(client.login({ email: users.ada, password, otpCode: '000000' },
+            { signal: midFlight.signal })),
+        ];
+        midFlight.abort();
+        await Promise.all(work);
+        // Every 10th batch adds a real timeout: the mock delays that logout past 20 ms.
+        if (i % 10 === 0) {
+          await fetch('/__mock/fault', {
+            method: 'POST',
+            body: JSON.stringify({ path: '/v1/auth/logout', kind: 'delay', delayMs: 100 }),
+          });
+        }
+        await note(client.logout({ timeoutMs: i % 10 === 0 ? 20 : 15000 }));
+        calls += 10;
+      };
+      for (let i = 0; i < 100; i++) await batch(i);
+      const afterHundred = (await m.memoryStats()).heapBytesInUse;
+      const start = Date.now();
+      for (let i = 100; i < 1000; i++) await batch(i);
+      const afterAll = await m.memoryStats();
+      return { calls, afterHundred, afterAll, counts, ms: Date.now() - start };
+    }, { base: server.url, key: CLIENT_KEY, users: USERS, password: PASSWORD });
+    console.log(`heap in use after 1,000 calls: ${result.afterHundred} B; after ${result.calls} calls: ` +
+      `${result.afterAll.heapBytesInUse} B (heap ${result.afterAll.heapBytesTotal} B); ` +
+      `outcomes ${JSON.stringify(result.counts)}; ${result.ms} ms for the last 9,000`);
+    assert.equal(result.calls, 10000);
+    assert.ok(result.counts.timeout >= 1 && result.counts.aborted >= 1 && result.counts.authenticated >= 1);
+    assert.ok(Math.abs(result.afterAll.heapBytesInUse - result.afterHundred) <= 1024,
+      `heap moved by ${result.afterAll.heapBytesInUse - result.afterHundred} bytes`);
+  });
+});
