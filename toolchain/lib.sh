@@ -19,6 +19,7 @@ BAANX_APT_PACKAGES=(
   clang-14 libclang-rt-14-dev   # sanitizers (ASan, LSan, UBSan) and libFuzzer
   clang-format
   chromium                 # headless browser for the WASM and demo page tests
+  wrk                      # load test of the mock server
   nodejs npm
 )
 

@@ -1,0 +1,138 @@
+// The mock server under load and abuse, over loopback only: wrk floods it with logins, raw
+// sockets send malformed HTTP, oversized headers and bodies, and dribble bytes slowly. After each,
+// it must still be up, answer correctly and keep its per-user state consistent. Bounded in time.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { CLIENT_KEY, PASSWORD, USERS, mockHook, startMockServer } from '../browser/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
+const ADA_ID = '9979782e-bfa2-42ed-9dee-c76eab6a6326';
+let server;
+
+async function api(pathname, body, headers = {}) {
+  const response = await fetch(new URL(pathname, server.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-client-key': CLIENT_KEY, ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+// The full documented flow still works: the server is up and its state is sound.
+async function assertHealthy() {
+  await mockHook(server, '/__mock/reset', {});
+  const first = await api('/v1/auth/login', { email: USERS.ada, password: PASSWORD });
+  assert.equal(first.status, 200);
+  assert.equal(first.body.isOtpRequired, true);
+  assert.equal((await api('/v1/auth/login/otp', { userId: ADA_ID })).status, 200);
+  const phone = await (await fetch(new URL(`/__mock/otp?userId=${ADA_ID}`, server.url))).json();
+  const second = await api('/v1/auth/login', { email: USERS.ada, password: PASSWORD, otpCode: phone.code });
+  assert.equal(second.status, 200);
+  assert.equal(second.body.isOtpRequired, false);
+}
+
+// Opens a raw connection, writes `payload` (in pieces `delayMs` apart), and resolves with what
+// came back before the server closed it or `limitMs` passed.
+function rawExchange(payload, { pieces = 1, delayMs = 0, limitMs = 8000 } = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let received = '';
+    const done = () => { socket.destroy(); resolve(received); };
+    const timer = setTimeout(done, limitMs);
+    socket.on('data', (chunk) => { received += chunk; });
+    socket.on('close', () => { clearTimeout(timer); resolve(received); });
+    socket.on('error', () => {});
+    socket.on('connect', async () => {
+      const size = Math.ceil(payload.length / pieces);
+      for (let i = 0; i < payload.length && !socket.destroyed; i += size) {
+        socket.write(payload.slice(i, i + size));
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      }
+    });
+  });
+}
+
+before(async () => {
+  server = await startMockServer();
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test('thousands of concurrent logins from wrk: no errors, and the server stays sound', async () => {
+  const { stdout } = await run('wrk', ['-t2', '-c200', '-d8s', '--timeout', '5s', '-s',
+    path.join(here, 'login.lua'), new URL('/v1/auth/login', server.url).href], { timeout: 60000 });
+  const requests = Number(stdout.match(/(\d+) requests in/)[1]);
+  const perSecond = Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]);
+  const non2xx = Number(stdout.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  const socketErrors = stdout.match(/Socket errors: (.*)/)?.[1] ?? 'none';
+  console.log(`wrk: ${requests} logins, ${perSecond} requests/s, non-2xx ${non2xx}, ` +
+    `socket errors: ${socketErrors}`);
+  assert.ok(requests > 1000, `only ${requests} requests completed`);
+  assert.equal(non2xx, 0);
+  await assertHealthy();
+});
+
+test('concurrent resends and wrong codes keep one live code and a consistent lock', async () => {
+  await mockHook(server, '/__mock/reset', {});
+  await mockHook(server, '/__mock/config', { resendCooldownS: 0, maxOtpAttempts: 1000 });
+  const sends = Array.from({ length: 80 }, () => api('/v1/auth/login/otp', { userId: ADA_ID }));
+  const wrong = Array.from({ length: 40 }, (_, i) => api('/v1/auth/login', {
+    email: USERS.ada, password: PASSWORD, otpCode: String(i).padStart(6, '9'),
+  }));
+  const results = await Promise.all([...sends, ...wrong]);
+  assert.ok(results.every((r) => r.status === 200 || r.status === 400), 'unexpected status');
+  // Exactly one code is live: the mock phone's, and it signs in once.
+  const phone = await (await fetch(new URL(`/__mock/otp?userId=${ADA_ID}`, server.url))).json();
+  const good = await api('/v1/auth/login', { email: USERS.ada, password: PASSWORD, otpCode: phone.code });
+  assert.equal(good.status, 200);
+  assert.equal(good.body.isOtpRequired, false);
+  const reused = await api('/v1/auth/login', { email: USERS.ada, password: PASSWORD, otpCode: phone.code });
+  assert.equal(reused.status, 400);
+  await assertHealthy();
+});
+
+test('malformed HTTP gets a 4xx or a closed connection, never a crash', async () => {
+  const garbage = [
+    'GARBAGE\r\n\r\n',
+    'POST /v1/auth/login HTTP/9.9\r\n\r\n',
+    'POST /v1/auth/login HTTP/1.1\r\nContent-Length: -5\r\n\r\n',
+    'POST /v1/auth/login HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n{}',
+    'POST /v1/auth/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n',
+    '\x00\x01\x02\xff\xfe'.repeat(1000),
+    `GET /${'a'.repeat(100000)} HTTP/1.1\r\n\r\n`,
+  ];
+  const answers = await Promise.all(garbage.map((payload) => rawExchange(payload, { limitMs: 7000 })));
+  for (const answer of answers) {
+    assert.ok(answer === '' || /^HTTP\/1\.1 4\d\d/.test(answer), 'a malformed request got a non-4xx answer');
+  }
+  await assertHealthy();
+});
+
+test('oversized headers and bodies are refused with a 4xx', async () => {
+  const hugeHeader = `POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(200000)}\r\n\r\n`;
+  const body = JSON.stringify({ email: USERS.ada, password: 'p'.repeat(200000) });
+  const hugeBody = `POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nx-client-key: ${CLIENT_KEY}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  const [header, big] = await Promise.all([rawExchange(hugeHeader), rawExchange(hugeBody)]);
+  assert.ok(header === '' || /^HTTP\/1\.1 4\d\d/.test(header), 'huge header not refused');
+  assert.match(big, /^HTTP\/1\.1 413/);
+  await assertHealthy();
+});
+
+test('slow clients do not stop others from being served', async () => {
+  const request = `POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nx-client-key: ${CLIENT_KEY}\r\n` +
+    'Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}';
+  const slow = Array.from({ length: 20 }, () => rawExchange(request, { pieces: 20, delayMs: 150 }));
+  await new Promise((r) => setTimeout(r, 300));
+  await assertHealthy(); // while 20 clients dribble their requests
+  const answers = await Promise.all(slow);
+  assert.ok(answers.every((a) => a === '' || /^HTTP\/1\.1 (400|4\d\d)/.test(a)));
+});
