@@ -2,30 +2,14 @@
 // identical calls, many different calls at once, the resend cooldown, logout and the session.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, runWithModule, startMockServer } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let apiRequests;
 
-async function run(fn, extra = {}) {
-  return page.evaluate(async ({ source, base, key, extra }) => {
-    const module = await import('/baanx-auth.mjs');
-    const config = { baseUrl: base, clientKey: key };
-    try {
-      // eslint-disable-next-line no-new-func
-      return { value: await new Function('return ' + source)()(module, config, extra) };
-    } catch (e) {
-      return {
-        error: {
-          isBaanxError: e instanceof module.BaanxError, code: e.code, status: e.status,
-          message: e.message, field: e.field, retryAfterMs: e.retryAfterMs, stack: String(e.stack),
-        },
-      };
-    }
-  }, { source: fn.toString(), base: server.url, key: CLIENT_KEY, extra });
-}
+const run = (fn, extra) => runWithModule(page, server, fn, extra);
 
 const requestsTo = (path) => apiRequests.filter((r) => new URL(r.url()).pathname === path);
 

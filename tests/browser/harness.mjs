@@ -102,3 +102,32 @@ export async function mockHook(server, hookPath, body, method = 'POST') {
   if (!response.ok) throw new Error(`${method} ${hookPath} answered ${response.status}`);
   return response.json().catch(() => ({}));
 }
+
+/**
+ * Runs fn(module, config, extra) inside the page, with the module imported from the mock server
+ * and a config for it; a rejection comes back as a plain description ({ error }), else { value }.
+ */
+export async function runWithModule(page, server, fn, extra = {}) {
+  return page.evaluate(async ({ source, base, key, extra }) => {
+    const module = await import('/baanx-auth.mjs');
+    const config = { baseUrl: base, clientKey: key };
+    try {
+      // eslint-disable-next-line no-new-func
+      return { value: await new Function('return ' + source)()(module, config, extra) };
+    } catch (e) {
+      return {
+        error: {
+          isBaanxError: e instanceof module.BaanxError,
+          isError: e instanceof Error,
+          name: e.name,
+          code: e.code,
+          status: e.status,
+          message: e.message,
+          field: e.field,
+          retryAfterMs: e.retryAfterMs,
+          stack: String(e.stack),
+        },
+      };
+    }
+  }, { source: fn.toString(), base: server.url, key: CLIENT_KEY, extra });
+}

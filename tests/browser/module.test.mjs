@@ -2,38 +2,14 @@
 // documented flows of js-api.md. Secrets never reach assertion messages.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, runWithModule, startMockServer } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let apiRequests;
 
-// Runs fn(module, config) in the page; a rejection comes back as a plain description.
-async function run(fn, extra = {}) {
-  return page.evaluate(async ({ source, base, key, extra }) => {
-    const module = await import('/baanx-auth.mjs');
-    const config = { baseUrl: base, clientKey: key };
-    try {
-      // eslint-disable-next-line no-new-func
-      return { value: await new Function('return ' + source)()(module, config, extra) };
-    } catch (e) {
-      return {
-        error: {
-          isBaanxError: e instanceof module.BaanxError,
-          isError: e instanceof Error,
-          name: e.name,
-          code: e.code,
-          status: e.status,
-          message: e.message,
-          field: e.field,
-          retryAfterMs: e.retryAfterMs,
-          stack: String(e.stack),
-        },
-      };
-    }
-  }, { source: fn.toString(), base: server.url, key: CLIENT_KEY, extra });
-}
+const run = (fn, extra) => runWithModule(page, server, fn, extra);
 
 function assertNoSecrets(text) {
   for (const secret of [PASSWORD, CLIENT_KEY]) {
