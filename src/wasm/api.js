@@ -24,13 +24,56 @@ export class BaanxError extends Error {
   }
 }
 
+// A JS value as JSON text for the core, which checks types as well as contents: strings, numbers,
+// booleans, null and plain structure keep their JSON types, so a number given for a password is
+// still reported as the wrong type. As before, undefined becomes null (not given); functions,
+// symbols and anything nested deeper than 4 levels become {}; arrays and objects keep their first
+// 64 entries. JSON has no NaN or Infinity: those become 1e308, which every check refuses just as
+// it refuses them (durations must be finite and at most 2^31 - 1). Lone surrogates become U+FFFD.
+function encode(value, depth = 0) {
+  switch (typeof value) {
+    case 'string': return JSON.stringify(value.toWellFormed ? value.toWellFormed() : value);
+    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : '1e308';
+    case 'boolean': return String(value);
+    case 'undefined': return 'null';
+    case 'object':
+      if (value === null) return 'null';
+      if (depth < 4) break;
+      return '{}';
+    default: return '{}';
+  }
+  if (Array.isArray(value)) {
+    const items = [];
+    for (let i = 0; i < value.length && i < 64; i++) items.push(encode(value[i], depth + 1));
+    return `[${items}]`;
+  }
+  return `{${Object.keys(value).slice(0, 64)
+    .map((key) => `${encode(key)}:${encode(value[key], depth + 1)}`)}}`;
+}
+
+// The AbortSignal of a call's options, if any.
+const signalOf = (options) => (options == null ? undefined : options.signal);
+
 let loading;
+
+// Fetches and compiles the .wasm (found next to this file unless locateFile says otherwise),
+// streaming where the server sends application/wasm, else from the whole response.
+function compileWasm(locateFile) {
+  const url = locateFile
+    ? locateFile('baanx-auth.wasm', new URL('.', import.meta.url).href)
+    : new URL('baanx-auth.wasm', import.meta.url).href;
+  const get = () => fetch(url, { credentials: 'same-origin' });
+  return WebAssembly.compileStreaming(get()).catch(() => get().then((response) => {
+    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+    return response.arrayBuffer();
+  }).then((bytes) => WebAssembly.compile(bytes)));
+}
 
 // One instance per page, shared by every client; a failed load may be retried.
 function loadModule(locateFile) {
   if (!loading) {
-    loading = BaanxModule(locateFile ? { locateFile } : {}).then((module) => {
-      module.init(BaanxError);
+    loading = compileWasm(locateFile).then((wasm) => BaanxModule({ wasm })).then((module) => {
+      module.BaanxError = BaanxError;
       return module;
     }, (cause) => {
       loading = undefined;
@@ -52,12 +95,12 @@ class Client {
 
   /** Password login, with `otpCode` on the second step. See js-api.md for the three results. */
   login(input, options) {
-    return this.#module.login(this.#handle, input, options);
+    return this.#module.login(this.#handle, encode(input), encode(options), signalOf(options));
   }
 
   /** Sends (or resends) the SMS code for `userId`. */
   sendOtp(input, options) {
-    return this.#module.sendOtp(this.#handle, input, options);
+    return this.#module.sendOtp(this.#handle, encode(input), encode(options), signalOf(options));
   }
 
   /**
@@ -67,23 +110,24 @@ class Client {
   loginWithOtp(input, options) {
     const { onOtpRequired, ...callOptions } = options ?? {};
     const ask = typeof onOtpRequired === 'function'
-      ? async (userId, phoneNumber) => onOtpRequired({
+      ? async (userId, phoneNumber) => encode(await onOtpRequired({
         userId,
         phoneNumber,
         resend: () => this.sendOtp({ userId }, { signal: callOptions.signal }),
-      })
+      }))
       : undefined;
-    return this.#module.loginWithOtp(this.#handle, input, callOptions, ask);
+    return this.#module.loginWithOtp(this.#handle, encode(input), encode(callOptions),
+      callOptions.signal, ask);
   }
 
   /** Ends the session on the server; `session` is cleared whatever the server says. */
   logout(options) {
-    return this.#module.logout(this.#handle, options);
+    return this.#module.logout(this.#handle, encode(options), signalOf(options));
   }
 
   /** `{ accessToken, userId, expiresAt }` after a successful login, else `null`. */
   get session() {
-    return this.#module.session(this.#handle);
+    return JSON.parse(this.#module.session(this.#handle));
   }
 }
 
@@ -91,17 +135,18 @@ class Client {
 export async function createClient(config) {
   const locateFile = config && typeof config.locateFile === 'function' ? config.locateFile : null;
   const module = await loadModule(locateFile);
-  const handle = module.open(config);
-  if (typeof handle !== 'number') throw handle;
+  const handle = JSON.parse(module.open(encode(config)));
+  if (typeof handle !== 'number') throw new BaanxError(handle.code, handle.message, handle);
   return new Client(module, handle);
 }
 
 /**
- * Diagnostics: the WebAssembly heap's bytes in use and its total size (after the module loaded).
- * Steady in-use bytes over many calls show that nothing leaks.
+ * Diagnostics: the WebAssembly heap's bytes in use, the size of that heap, and the size of the
+ * whole WebAssembly memory (after the module loaded). Steady in-use bytes over many calls show that
+ * nothing leaks.
  */
 export async function memoryStats() {
   const module = await loadModule(null);
-  const { heapBytesInUse, heapBytesTotal } = module.memoryStats();
-  return { heapBytesInUse, heapBytesTotal };
+  const { heapBytesInUse, heapBytesTotal, wasmMemoryBytes } = JSON.parse(module.memoryStats());
+  return { heapBytesInUse, heapBytesTotal, wasmMemoryBytes };
 }

@@ -1,27 +1,38 @@
-// Embind surface of the module. Thin on purpose: JS values in, core calls, JS values out. Every
+// Embind surface of the module. Thin on purpose: JSON text in, core calls, JSON text out. Every
 // decision is the core's; every Promise here is settled by exactly one core completion.
+//
+// What crosses the boundary is kept to strings, numbers and opaque handles (a Promise's settle
+// functions, an AbortSignal, the loginWithOtp prompt): api.js writes each input as JSON text (see
+// encode() there), the core gets it parsed as exactly the JSON values it always checked, and the
+// results travel back as JSON text that a few lines of JS turn into objects. No emscripten::val
+// method is called from C++: that keeps Embind's dynamic-call machinery out of the module.
 #include <malloc.h>
-#include <cmath>
+#include <unistd.h>
+
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/heap.h>
+#include <emscripten/html5.h>
 #include <emscripten/val.h>
 #include <nlohmann/json.hpp>
 
 #include "core/auth_client.hpp"
-#include "core/system_clock.hpp"
 #include "core/text.hpp"
 #include "wasm/fetch_transport.hpp"
 
 using JSValue = emscripten::val;
+using emscripten::EM_VAL;
 using Json = nlohmann::json;
 
+// clang-format off
 // A Promise with its settle functions, made in JS: C++ cannot hand JS an executor.
-EM_JS(emscripten::EM_VAL, baanx_new_deferred, (), {
+EM_JS(EM_VAL, baanx_new_deferred, (), {
   var deferred = {};
   deferred.promise = new Promise(function(resolve, reject) {
     deferred.resolve = resolve;
@@ -30,27 +41,58 @@ EM_JS(emscripten::EM_VAL, baanx_new_deferred, (), {
   return Emval.toHandle(deferred);
 });
 
-// Wires an AbortSignal to cancel(); returns the function that unwires it.
-EM_JS(emscripten::EM_VAL, baanx_watch_signal,
-      (emscripten::EM_VAL signalHandle, int client, double call), {
-        var signal = Emval.toValue(signalHandle);
-        var onAbort = function() { Module["cancel"](client, call); };
-        signal.addEventListener("abort", onAbort);
-        return Emval.toHandle(function() { signal.removeEventListener("abort", onAbort); });
-      });
-
-// Hands the settled value of a loginWithOtp prompt back to answerCode().
-EM_JS(void, baanx_await_code, (emscripten::EM_VAL promiseHandle, int ticket), {
-  Emval.toValue(promiseHandle)
-      .then(
-          function(code) { Module["answerCode"](ticket, true, code); },
-          function() { Module["answerCode"](ticket, false, null); });
+EM_JS(EM_VAL, baanx_promise_of, (EM_VAL deferred), {
+  return Emval.toHandle(Emval.toValue(deferred).promise);
 });
+
+// Resolves with the value of the JSON text (undefined for ""), or rejects with a BaanxError made
+// from it ({code, message, status, field?, retryAfterMs?}).
+EM_JS(void, baanx_settle, (EM_VAL deferred, int ok, const char* json), {
+  var text = UTF8ToString(json);
+  var value = text ? JSON.parse(text) : undefined;
+  var settle = Emval.toValue(deferred);
+  if (ok) {
+    settle.resolve(value);
+  } else {
+    settle.reject(new Module["BaanxError"](value.code, value.message, value));
+  }
+});
+
+// 0: no signal (undefined or null), 1: a signal not aborted, 2: an aborted signal.
+EM_JS(int, baanx_signal_state, (EM_VAL signal), {
+  var value = Emval.toValue(signal);
+  return value === undefined || value === null ? 0 : value.aborted === true ? 2 : 1;
+});
+
+// Wires an AbortSignal to cancel(); returns the function that unwires it.
+EM_JS(EM_VAL, baanx_watch_signal, (EM_VAL signalHandle, int client, double call), {
+  var signal = Emval.toValue(signalHandle);
+  var onAbort = function() { Module["cancel"](client, call); };
+  signal.addEventListener("abort", onAbort);
+  return Emval.toHandle(function() { signal.removeEventListener("abort", onAbort); });
+});
+
+EM_JS(void, baanx_call, (EM_VAL callback), { Emval.toValue(callback)(); });
+
+// Asks the app for the code: ask(userId, phoneNumber) is api.js's async wrapper, which never
+// throws and resolves to the code as JSON text; the settled value goes back to answerCode().
+EM_JS(void, baanx_ask, (EM_VAL ask, const char* promptJson, int ticket), {
+  var prompt = JSON.parse(UTF8ToString(promptJson));
+  Emval.toValue(ask)(prompt[0], prompt[1]).then(
+      function(code) { Module["answerCode"](ticket, true, code); },
+      function() { Module["answerCode"](ticket, false, ""); });
+});
+// clang-format on
 
 namespace baanx {
 namespace {
 
-constexpr int kMaxInputDepth = 4;
+// Wall-clock time from Date.now(), as std::chrono::system_clock would give it, minus the libc
+// clock plumbing.
+class BrowserClock final : public Clock {
+ public:
+  std::int64_t nowMs() const override { return static_cast<std::int64_t>(emscripten_date_now()); }
+};
 
 FetchTransport& transport() {
   static FetchTransport instance;
@@ -58,13 +100,8 @@ FetchTransport& transport() {
 }
 
 const Clock& clock() {
-  static SystemClock instance;
+  static BrowserClock instance;
   return instance;
-}
-
-JSValue& errorClass() {
-  static JSValue constructor = JSValue::undefined();
-  return constructor;
 }
 
 // A client and the Promises of its calls in flight, so that a call joining an identical one gets
@@ -90,30 +127,16 @@ std::unordered_map<int, AuthClient::CodeAnswer>& codeAnswers() {
   return pending;
 }
 
-// Mirrors a JS value as JSON so the core can check types as well as contents. Functions, symbols
-// and class instances become empty objects; undefined becomes null (not given).
-Json toJson(const JSValue& value, int depth = 0) {
-  if (value.isString()) return value.as<std::string>();
-  if (value.isNumber()) return value.as<double>();
-  if (value.isTrue()) return true;
-  if (value.isFalse()) return false;
-  if (value.isNull() || value.isUndefined()) return nullptr;
-  if (depth >= kMaxInputDepth || value.typeOf().as<std::string>() != "object")
-    return Json::object();
-  if (value.isArray()) {
-    Json array = Json::array();
-    const int length = value["length"].as<int>();
-    for (int i = 0; i < length && i < 64; ++i) array.push_back(toJson(value[i], depth + 1));
-    return array;
-  }
-  Json object = Json::object();
-  JSValue keys = JSValue::global("Object").call<JSValue>("keys", value);
-  const int length = keys["length"].as<int>();
-  for (int i = 0; i < length && i < 64; ++i) {
-    std::string key = keys[i].as<std::string>();
-    object[key] = toJson(value[key], depth + 1);
-  }
-  return object;
+// The JSON text api.js wrote for a JS value, parsed. The text is wiped: it may hold a password.
+Json parseInput(std::string& text) {
+  std::string_view view(text);
+  // Parsed as the core parses a response body (responses.cpp): the same instantiation, once.
+  Json value;
+  nlohmann::detail::json_sax_dom_parser<Json> builder(value, false);
+  if (!Json::sax_parse(view.begin(), view.end(), &builder) || builder.is_errored())
+    value = Json::value_t::discarded;
+  wipe(text);
+  return value;
 }
 
 // Password and code copies made for the core are overwritten once it has them.
@@ -125,53 +148,68 @@ void wipeStrings(Json& value) {
   }
 }
 
-JSValue toJs(const std::optional<std::string>& text) {
-  return text ? JSValue(*text) : JSValue::null();
-}
-
-JSValue toJs(const Error& error) {
-  JSValue details = JSValue::object();
-  details.set("status", error.status);
-  if (!error.field.empty()) details.set("field", error.field);
-  if (error.retryAfterMs) details.set("retryAfterMs", static_cast<double>(*error.retryAfterMs));
-  std::string code(errorCodeName(error.code));
-  return errorClass().new_(code, error.message, details);
-}
-
-JSValue toJs(const LoginResult& result) {
-  JSValue object = JSValue::object();
-  if (const auto* session = std::get_if<Authenticated>(&result)) {
-    object.set("status", std::string("authenticated"));
-    object.set("accessToken", session->accessToken);
-    object.set("userId", session->userId);
-    object.set("expiresAt", static_cast<double>(session->expiresAt));
-    object.set("verificationState", session->verificationState);
-    object.set("isLinked", session->isLinked);
-  } else if (const auto* otp = std::get_if<OtpRequired>(&result)) {
-    object.set("status", std::string("otp_required"));
-    object.set("userId", otp->userId);
-    object.set("phoneNumber", toJs(otp->phoneNumber));
-  } else if (const auto* onboarding = std::get_if<OnboardingRequired>(&result)) {
-    object.set("status", std::string("onboarding_required"));
-    object.set("userId", onboarding->userId);
-    object.set("phase", onboarding->phase);
-    object.set("verificationState", toJs(onboarding->verificationState));
+// Writes a JSON object with its keys in the order they are added, which is the order the JS
+// objects show them in.
+class JsonObject {
+ public:
+  JsonObject& add(const char* key, const Json& value) {
+    text_ += text_.empty() ? "{\"" : ",\"";
+    text_ += key;
+    text_ += "\":";
+    // Strings from the server were valid UTF-8 when parsed; replace keeps dump() from aborting.
+    text_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return *this;
   }
-  return object;
+  std::string text() const { return text_.empty() ? "{}" : text_ + "}"; }
+
+ private:
+  std::string text_;
+};
+
+Json orNull(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
+
+std::string toJson(const Error& error) {
+  JsonObject object;
+  object.add("code", errorCodeName(error.code)).add("message", error.message);
+  object.add("status", error.status);
+  if (!error.field.empty()) object.add("field", error.field);
+  if (error.retryAfterMs) object.add("retryAfterMs", *error.retryAfterMs);
+  return object.text();
 }
 
-JSValue toJs(const SendOtpResult& result) {
-  JSValue object = JSValue::object();
-  object.set("success", true);
-  object.set("resendAvailableAt", static_cast<double>(result.resendAvailableAt));
-  return object;
+std::string toJson(const LoginResult& result) {
+  JsonObject object;
+  if (const auto* session = std::get_if<Authenticated>(&result)) {
+    object.add("status", "authenticated")
+        .add("accessToken", session->accessToken)
+        .add("userId", session->userId)
+        .add("expiresAt", session->expiresAt)
+        .add("verificationState", session->verificationState)
+        .add("isLinked", session->isLinked);
+  } else if (const auto* otp = std::get_if<OtpRequired>(&result)) {
+    object.add("status", "otp_required")
+        .add("userId", otp->userId)
+        .add("phoneNumber", orNull(otp->phoneNumber));
+  } else if (const auto* onboarding = std::get_if<OnboardingRequired>(&result)) {
+    object.add("status", "onboarding_required")
+        .add("userId", onboarding->userId)
+        .add("phase", onboarding->phase)
+        .add("verificationState", orNull(onboarding->verificationState));
+  }
+  return object.text();
 }
 
-JSValue toJs(const LogoutResult&) { return JSValue::undefined(); }
+std::string toJson(const SendOtpResult& result) {
+  return JsonObject()
+      .add("success", true)
+      .add("resendAvailableAt", result.resendAvailableAt)
+      .text();
+}
 
-AuthClient* findClient(int handle) {
-  ClientEntry* entry = findEntry(handle);
-  return entry == nullptr ? nullptr : entry->client.get();
+std::string toJson(const LogoutResult&) { return std::string(); }  // resolves with undefined
+
+void settle(const JSValue& deferred, bool ok, const std::string& json) {
+  baanx_settle(deferred.as_handle(), ok ? 1 : 0, json.c_str());
 }
 
 Error abortedError() {
@@ -181,22 +219,21 @@ Error abortedError() {
   return error;
 }
 
-// Runs one core call behind a Promise: honours an AbortSignal in options, and settles the
-// Promise from the core's single completion.
+// Runs one core call behind a Promise: honours an AbortSignal, and settles the Promise from the
+// core's single completion.
 template <typename T, typename StartCall>
-JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall) {
+JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
+                        StartCall startCall) {
   JSValue deferred = JSValue::take_ownership(baanx_new_deferred());
-  JSValue promise = deferred["promise"];
+  JSValue promise = JSValue::take_ownership(baanx_promise_of(deferred.as_handle()));
   ClientEntry* entry = findEntry(handle);
-  JSValue signal =
-      options.isUndefined() || options.isNull() ? JSValue::undefined() : JSValue(options["signal"]);
-  const bool hasSignal = !signal.isUndefined() && !signal.isNull();
+  const int signalState = baanx_signal_state(signal.as_handle());
   if (entry == nullptr) {
-    deferred.call<void>("reject", toJs(invalidArgument("client", "this client is closed")));
+    settle(deferred, false, toJson(invalidArgument("client", "this client is closed")));
     return promise;
   }
-  if (hasSignal && signal["aborted"].isTrue()) {
-    deferred.call<void>("reject", toJs(abortedError()));
+  if (signalState == 2) {
+    settle(deferred, false, toJson(abortedError()));
     return promise;
   }
 
@@ -211,23 +248,23 @@ JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall)
   auto state = std::make_shared<State>(State{deferred});
   auto done = [state, handle](Result<T> outcome) {
     state->settled = true;
-    if (!state->unwatch.isUndefined()) state->unwatch();
+    if (!state->unwatch.isUndefined()) baanx_call(state->unwatch.as_handle());
     state->unwatch = JSValue::undefined();
     if (state->joined) return;
     if (ClientEntry* owner = findEntry(handle); owner != nullptr && state->call != 0)
       owner->promises.erase(state->call);
     if (outcome.ok()) {
-      state->deferred.template call<void>("resolve", toJs(outcome.value()));
+      settle(state->deferred, true, toJson(outcome.value()));
     } else {
-      state->deferred.template call<void>("reject", toJs(outcome.error()));
+      settle(state->deferred, false, toJson(outcome.error()));
     }
     state->deferred = JSValue::undefined();
   };
-  Json jsonOptions = toJson(options);
+  Json jsonOptions = parseInput(options);
   const AuthClient::CallId call = startCall(*entry->client, jsonOptions, std::move(done));
   if (call == 0 || state->settled) return promise;
   state->call = call;
-  if (hasSignal) {
+  if (signalState == 1) {
     state->unwatch = JSValue::take_ownership(
         baanx_watch_signal(signal.as_handle(), handle, static_cast<double>(call)));
   }
@@ -240,22 +277,17 @@ JSValue callWithPromise(int handle, const JSValue& options, StartCall startCall)
   return promise;
 }
 
-JSValue init(JSValue baanxError) {
-  errorClass() = std::move(baanxError);
-  return JSValue::undefined();
-}
-
-// A client handle (a positive number) or the BaanxError explaining why there is none.
-JSValue open(JSValue config) {
+// A client handle (a positive number), or the error explaining why there is none, as JSON.
+std::string open(std::string config) {
   static int nextHandle = 1;
-  Json jsonConfig = toJson(config);
+  Json jsonConfig = parseInput(config);
   auto created = AuthClient::create(jsonConfig, transport(), clock());
   wipeStrings(jsonConfig);
-  if (!created) return toJs(created.error());
+  if (!created) return toJson(created.error());
   const int handle = nextHandle++;
   clients().emplace(handle,
                     std::make_unique<ClientEntry>(ClientEntry{std::move(created).value(), {}}));
-  return JSValue(handle);
+  return std::to_string(handle);
 }
 
 // Out of the registry first: completions of the calls it aborts then find no client to touch.
@@ -264,47 +296,50 @@ void close(int handle) {
   node = {};
 }
 
-JSValue login(int handle, JSValue input, JSValue options) {
+JSValue login(int handle, std::string input, std::string options, JSValue signal) {
   return callWithPromise<LoginResult>(
-      handle, options, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
-        Json jsonInput = toJson(input);
+      handle, options, signal, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
+        Json jsonInput = parseInput(input);
         auto call = client.login(jsonInput, jsonOptions, std::move(done));
         wipeStrings(jsonInput);
         return call;
       });
 }
 
-JSValue sendOtp(int handle, JSValue input, JSValue options) {
+JSValue sendOtp(int handle, std::string input, std::string options, JSValue signal) {
   return callWithPromise<SendOtpResult>(
-      handle, options, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
-        return client.sendOtp(toJson(input), jsonOptions, std::move(done));
+      handle, options, signal, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
+        return client.sendOtp(parseInput(input), jsonOptions, std::move(done));
       });
 }
 
-JSValue logout(int handle, JSValue options) {
-  return callWithPromise<LogoutResult>(handle, options,
+JSValue logout(int handle, std::string options, JSValue signal) {
+  return callWithPromise<LogoutResult>(handle, options, signal,
                                        [](AuthClient& client, const Json& jsonOptions, auto done) {
                                          return client.logout(jsonOptions, std::move(done));
                                        });
 }
 
-JSValue loginWithOtp(int handle, JSValue input, JSValue options, JSValue ask) {
+// ask: api.js's async wrapper around onOtpRequired, or undefined when there is none.
+JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue signal,
+                     JSValue ask) {
   AuthClient::AskCode askCode;
-  if (ask.typeOf().as<std::string>() == "function") {
+  if (!ask.isUndefined()) {
     askCode = [ask](const OtpPrompt& prompt, AuthClient::CodeAnswer answer) {
       static int nextTicket = 1;
       const int ticket = nextTicket++;
       codeAnswers().emplace(ticket, std::move(answer));
-      // ask is the JS layer's async wrapper: it returns a Promise and never throws.
-      JSValue pending = ask(prompt.userId, toJs(prompt.phoneNumber));
-      baanx_await_code(pending.as_handle(), ticket);
+      Json args = Json::array();
+      args.push_back(prompt.userId);
+      args.push_back(orNull(prompt.phoneNumber));
+      baanx_ask(ask.as_handle(), args.dump(-1, ' ', false, Json::error_handler_t::replace).c_str(),
+                ticket);
     };
   }
   return callWithPromise<LoginResult>(
-      handle, options,
-      [&input, askCode = std::move(askCode)](AuthClient& client, const Json& jsonOptions,
-                                             auto done) mutable {
-        Json jsonInput = toJson(input);
+      handle, options, signal,
+      [&input, &askCode](AuthClient& client, const Json& jsonOptions, auto done) {
+        Json jsonInput = parseInput(input);
         auto call =
             client.loginWithOtp(jsonInput, jsonOptions, std::move(askCode), std::move(done));
         wipeStrings(jsonInput);
@@ -312,8 +347,9 @@ JSValue loginWithOtp(int handle, JSValue input, JSValue options, JSValue ask) {
       });
 }
 
-// The app's answer to a loginWithOtp prompt: the code, or (provided == false) nothing.
-void answerCode(int ticket, bool provided, JSValue code) {
+// The app's answer to a loginWithOtp prompt: the code as JSON text, or (provided == false)
+// nothing.
+void answerCode(int ticket, bool provided, std::string code) {
   auto it = codeAnswers().find(ticket);
   if (it == codeAnswers().end()) return;
   AuthClient::CodeAnswer answer = std::move(it->second);
@@ -322,41 +358,50 @@ void answerCode(int ticket, bool provided, JSValue code) {
     answer(std::nullopt);
     return;
   }
-  Json jsonCode = toJson(code);
+  Json jsonCode = parseInput(code);
   answer(jsonCode);
   wipeStrings(jsonCode);
 }
 
-// Bytes the module's allocator holds for live objects, and the size of its heap: what a leak
-// check watches.
-JSValue memoryStats() {
+// Bytes the module's allocator holds for live objects, the size of its heap (from the heap's base
+// to the current break), and the size of the whole WebAssembly memory: what a leak check watches.
+extern "C" char __heap_base;
+std::string memoryStats() {
   const struct mallinfo info = mallinfo();
-  JSValue stats = JSValue::object();
-  stats.set("heapBytesInUse", static_cast<double>(info.uordblks));
-  stats.set("heapBytesTotal", static_cast<double>(info.arena));
-  return stats;
+  const auto total = static_cast<std::size_t>(static_cast<char*>(sbrk(0)) - &__heap_base);
+  return JsonObject()
+      .add("heapBytesInUse", static_cast<std::size_t>(info.uordblks))
+      .add("heapBytesTotal", total)
+      .add("wasmMemoryBytes", emscripten_get_heap_size())
+      .text();
 }
 
 void cancel(int handle, double call) {
-  if (AuthClient* client = findClient(handle)) client->abort(static_cast<AuthClient::CallId>(call));
+  if (ClientEntry* entry = findEntry(handle))
+    entry->client->abort(static_cast<AuthClient::CallId>(call));
 }
 
-JSValue session(int handle) {
-  AuthClient* client = findClient(handle);
-  auto current = client != nullptr ? client->session() : std::nullopt;
-  if (!current) return JSValue::null();
-  JSValue object = JSValue::object();
-  object.set("accessToken", current->accessToken);
-  object.set("userId", current->userId);
-  object.set("expiresAt", static_cast<double>(current->expiresAt));
-  return object;
+std::string session(int handle) {
+  ClientEntry* entry = findEntry(handle);
+  auto current = entry != nullptr ? entry->client->session() : std::nullopt;
+  if (!current) return "null";
+  return JsonObject()
+      .add("accessToken", current->accessToken)
+      .add("userId", current->userId)
+      .add("expiresAt", current->expiresAt)
+      .text();
+}
+
+// fetch_transport.cpp's JS side reporting how a request ended.
+void fetched(double id, int outcome, int status, std::string headers, std::string body) {
+  transport().complete(static_cast<Transport::RequestId>(id), outcome, status, headers,
+                       std::move(body));
 }
 
 }  // namespace
 }  // namespace baanx
 
 EMSCRIPTEN_BINDINGS(baanx_auth) {
-  emscripten::function("init", &baanx::init);
   emscripten::function("open", &baanx::open);
   emscripten::function("close", &baanx::close);
   emscripten::function("login", &baanx::login);
@@ -367,4 +412,5 @@ EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("cancel", &baanx::cancel);
   emscripten::function("memoryStats", &baanx::memoryStats);
   emscripten::function("session", &baanx::session);
+  emscripten::function("fetched", &baanx::fetched);
 }

@@ -1,165 +1,113 @@
 #include "wasm/fetch_transport.hpp"
 
-#include <cstring>
-#include <string>
 #include <utility>
 #include <vector>
 
 #include <emscripten/emscripten.h>
-#include <emscripten/eventloop.h>
-#include <emscripten/fetch.h>
 
 #include "core/text.hpp"
 
-// emscripten_fetch_close() frees the fetch but leaves its XMLHttpRequest running, whose handlers
-// would then write into freed memory: abort the XHR itself first.
-EM_JS(void, baanx_abort_xhr, (unsigned id), {
-  var xhr = Fetch.xhrs[id - 1];
-  if (xhr) xhr.abort();
+// Starts fetch() for request `id`: headers is a NULL-terminated array of name, value C strings.
+// The body is copied at once. Exactly one Module.fetched(id, outcome, status, headers, body)
+// follows, always on a later turn of the event loop, unless baanx_fetch_abort(id) comes first.
+// Outcomes: 0 a response (any status), 1 no response (refused, reset, CORS, DNS), 2 no answer
+// within timeoutMs. Response headers come as "name\nvalue\n" per header; fetch() has already
+// trimmed the values and joined repeated headers with ", ".
+// clang-format off
+EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
+                          const char* const* headers, const char* body, size_t bodyLength,
+                          double timeoutMs), {
+  var requests = Module["fetches"] || (Module["fetches"] = {});
+  var controller = new AbortController();
+  var list = [];
+  for (var at = headers >> 2; HEAPU32[at]; at += 2) {
+    list.push([UTF8ToString(HEAPU32[at]), UTF8ToString(HEAPU32[at + 1])]);
+  }
+  var settle = function(outcome, status, head, data) {
+    if (requests[id] !== controller) return;
+    delete requests[id];
+    clearTimeout(timer);
+    Module["fetched"](id, outcome, status, head, data);
+  };
+  var timer = setTimeout(function() {
+    settle(2, 0, "", "");
+    controller.abort();
+  }, timeoutMs);
+  requests[id] = controller;
+  fetch(UTF8ToString(url), {
+    method: UTF8ToString(method),
+    headers: list,
+    body: HEAPU8.slice(body, body + bodyLength),
+    signal: controller.signal
+  }).then(function(response) {
+    return response.arrayBuffer().then(function(data) {
+      var head = "";
+      response.headers.forEach(function(value, name) { head += name + "\n" + value + "\n"; });
+      return [response.status, head, new Uint8Array(data)];
+    });
+  }).then(function(answer) { settle(0, answer[0], answer[1], answer[2]); },
+          function() { settle(1, 0, "", ""); });
 });
+
+// Stops request `id` (its timer and its connection); no Module.fetched follows for it.
+EM_JS(void, baanx_fetch_abort, (double id), {
+  var requests = Module["fetches"] || {};
+  var controller = requests[id];
+  if (controller) {
+    delete requests[id];
+    controller.abort();
+  }
+});
+// clang-format on
 
 namespace baanx {
 
-struct FetchTransport::Pending {
-  FetchTransport* owner = nullptr;
-  RequestId id = 0;
-  HttpRequest request;  // emscripten_fetch does not copy the body: it lives here until the end
-  Callback callback;
-  emscripten_fetch_t* fetch = nullptr;
-  long timer = 0;
-  bool insideSend = false;
-  TransportFailure deferredFailure = TransportFailure::kNetwork;
-};
-
-namespace {
-
-HttpHeaders readResponseHeaders(emscripten_fetch_t* fetch) {
-  HttpHeaders headers;
-  const size_t length = emscripten_fetch_get_response_headers_length(fetch);
-  if (length == 0) return headers;
-  std::string raw(length + 1, '\0');
-  emscripten_fetch_get_response_headers(fetch, raw.data(), raw.size());
-  char** unpacked = emscripten_fetch_unpack_response_headers(raw.c_str());
-  for (size_t i = 0; unpacked[i] != nullptr && unpacked[i + 1] != nullptr; i += 2) {
-    std::string value(trimSpaces(unpacked[i + 1]));
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    headers.emplace_back(unpacked[i], std::move(value));
-  }
-  emscripten_fetch_free_unpacked_response_headers(unpacked);
-  return headers;
-}
-
-}  // namespace
-
-FetchTransport::FetchTransport() = default;
-
-FetchTransport::~FetchTransport() {
-  while (!pending_.empty()) cancel(pending_.begin()->first);
-}
-
 Transport::RequestId FetchTransport::send(HttpRequest request, Callback callback) {
-  auto pending = std::make_unique<Pending>();
-  Pending& p = *pending;
-  p.owner = this;
-  p.id = nextId_++;
-  p.request = std::move(request);
-  p.callback = std::move(callback);
-  pending_.emplace(p.id, std::move(pending));
-
+  const RequestId id = nextId_++;
+  pending_.emplace(id, std::move(callback));
   std::vector<const char*> headers;
-  for (const auto& [name, value] : p.request.headers) {
+  for (const auto& [name, value] : request.headers) {
     headers.push_back(name.c_str());
     headers.push_back(value.c_str());
   }
   headers.push_back(nullptr);
-
-  emscripten_fetch_attr_t attr;
-  emscripten_fetch_attr_init(&attr);
-  std::strncpy(attr.requestMethod, p.request.method.c_str(), sizeof(attr.requestMethod) - 1);
-  attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
-  attr.requestHeaders = headers.data();  // copied by emscripten_fetch
-  attr.requestData = p.request.body.data();
-  attr.requestDataSize = p.request.body.size();
-  attr.userData = &p;
-  attr.onsuccess = &FetchTransport::onSuccess;
-  attr.onerror = &FetchTransport::onError;
-
-  const RequestId id = p.id;
-  p.insideSend = true;
-  p.timer = emscripten_set_timeout(&FetchTransport::onTimeout,
-                                   static_cast<double>(p.request.timeoutMs), &p);
-  emscripten_fetch_t* fetch = emscripten_fetch(&attr, p.request.url.c_str());
-  // A failure reported from inside emscripten_fetch was deferred by onError; p is still alive.
-  auto it = pending_.find(id);
-  if (it != pending_.end()) {
-    it->second->fetch = fetch;
-    it->second->insideSend = false;
-  }
+  baanx_fetch(static_cast<double>(id), request.method.c_str(), request.url.c_str(), headers.data(),
+              request.body.data(), request.body.size(), static_cast<double>(request.timeoutMs));
+  wipe(request.body);  // fetch() took its own copy
   return id;
 }
 
 void FetchTransport::cancel(RequestId id) {
   auto it = pending_.find(id);
-  if (it != pending_.end()) finish(*it->second, TransportFailure::kAborted);
+  if (it == pending_.end()) return;
+  baanx_fetch_abort(static_cast<double>(id));
+  Callback callback = std::move(it->second);
+  pending_.erase(it);
+  callback(TransportFailure::kAborted);
 }
 
-void FetchTransport::finish(Pending& p, TransportResult result) {
-  if (p.timer != 0) emscripten_clear_timeout(p.timer);
-  if (p.fetch != nullptr) {
-    baanx_abort_xhr(p.fetch->id);
-    p.fetch->__attributes.onsuccess = nullptr;
-    p.fetch->__attributes.onerror = nullptr;
-    emscripten_fetch_close(p.fetch);
-  }
-  Callback callback = std::move(p.callback);
-  wipe(p.request.body);
-  pending_.erase(p.id);  // p is gone from here on
-  callback(std::move(result));
-}
-
-void FetchTransport::onSuccess(emscripten_fetch_t* fetch) {
-  auto& p = *static_cast<Pending*>(fetch->userData);
-  HttpResponse response;
-  response.status = fetch->status;
-  response.headers = readResponseHeaders(fetch);
-  response.body.assign(fetch->data, static_cast<size_t>(fetch->numBytes));
-  p.fetch = fetch;
-  p.owner->finish(p, std::move(response));
-}
-
-void FetchTransport::onError(emscripten_fetch_t* fetch) {
-  auto& p = *static_cast<Pending*>(fetch->userData);
-  p.fetch = fetch;
-  if (fetch->status == 0) {
-    if (p.insideSend) {
-      // Callbacks never run from inside send(): deliver on the next turn of the event loop.
-      emscripten_clear_timeout(p.timer);
-      p.deferredFailure = TransportFailure::kNetwork;
-      p.timer = emscripten_set_timeout(&FetchTransport::onDeferredFailure, 0, &p);
-      return;
-    }
-    p.owner->finish(p, TransportFailure::kNetwork);
+void FetchTransport::complete(RequestId id, int outcome, int status, const std::string& headers,
+                              std::string body) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  Callback callback = std::move(it->second);
+  pending_.erase(it);
+  if (outcome != kResponse) {
+    callback(outcome == kTimedOut ? TransportFailure::kTimeout : TransportFailure::kNetwork);
     return;
   }
-  // Any HTTP status is a response; what it means is the core's decision.
   HttpResponse response;
-  response.status = fetch->status;
-  response.headers = readResponseHeaders(fetch);
-  if (fetch->data != nullptr)
-    response.body.assign(fetch->data, static_cast<size_t>(fetch->numBytes));
-  p.owner->finish(p, std::move(response));
-}
-
-void FetchTransport::onTimeout(void* pending) {
-  auto& p = *static_cast<Pending*>(pending);
-  p.timer = 0;
-  p.owner->finish(p, TransportFailure::kTimeout);
-}
-
-void FetchTransport::onDeferredFailure(void* pending) {
-  auto& p = *static_cast<Pending*>(pending);
-  p.timer = 0;
-  p.owner->finish(p, p.deferredFailure);
+  response.status = status;
+  for (std::size_t at = 0; at < headers.size();) {
+    const std::size_t nameEnd = headers.find('\n', at);
+    const std::size_t valueEnd = headers.find('\n', nameEnd + 1);
+    if (nameEnd == std::string::npos || valueEnd == std::string::npos) break;
+    response.headers.emplace_back(headers.substr(at, nameEnd - at),
+                                  headers.substr(nameEnd + 1, valueEnd - nameEnd - 1));
+    at = valueEnd + 1;
+  }
+  response.body = std::move(body);
+  callback(std::move(response));
 }
 
 }  // namespace baanx

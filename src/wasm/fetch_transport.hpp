@@ -1,38 +1,31 @@
-// Transport over emscripten_fetch (XMLHttpRequest underneath). Keeps its own timer: the fetch's
-// built-in timeout is indistinguishable from a refused connection.
+// Transport over the browser's fetch(), started from a small EM_JS function. Keeps its own timer
+// (aborting the fetch when it fires) so that a timeout is told apart from a refused connection.
 #pragma once
 
-#include <memory>
-#include <unordered_map>
+#include <map>
+#include <string>
 
 #include "core/transport.hpp"
-
-struct emscripten_fetch_t;
 
 namespace baanx {
 
 class FetchTransport final : public Transport {
  public:
-  FetchTransport();
-  ~FetchTransport() override;
+  FetchTransport() = default;
   FetchTransport(const FetchTransport&) = delete;
   FetchTransport& operator=(const FetchTransport&) = delete;
 
   RequestId send(HttpRequest request, Callback callback) override;
   void cancel(RequestId id) override;
 
+  // How a request started by send() ended, as its JS side reports it (bindings.cpp binds this).
+  enum Outcome { kResponse = 0, kNetworkFailure = 1, kTimedOut = 2 };
+  // headers: "name\nvalue\n" per header, as fetch() gave them.
+  void complete(RequestId id, int outcome, int status, const std::string& headers,
+                std::string body);
+
  private:
-  struct Pending;
-
-  static void onSuccess(emscripten_fetch_t* fetch);
-  static void onError(emscripten_fetch_t* fetch);
-  static void onTimeout(void* pending);
-  static void onDeferredFailure(void* pending);
-
-  // Stops the request (closing the XHR if still open) and delivers its one result.
-  void finish(Pending& pending, TransportResult result);
-
-  std::unordered_map<RequestId, std::unique_ptr<Pending>> pending_;
+  std::map<RequestId, Callback> pending_;
   RequestId nextId_ = 1;
 };
 

@@ -1,0 +1,337 @@
+// Size and speed of baanx-auth against @supabase/auth-js, in headless Debian Chromium against the
+// local mock server. Prints ONE JSON object on stdout (progress goes to stderr):
+//   size      our .mjs and .wasm, raw and gzip -9, and the total; the peer's esbuild bundle
+//   startup   20 fresh page loads each, alternated: import -> createClient resolved (ours) and
+//             import (fetch + parse + eval) of the peer bundle, then its AuthClient constructed;
+//             median, min, max in ms
+//   perCall   login through the module vs the same request with fetch + JSON.parse, alternated,
+//             500 each: medians, means and the median ratio
+//   memory    the module's heap after 100 calls and after 10,000
+// Run it through tests/bench/run, which builds the module and the mock server first and installs
+// this folder's pinned npm packages (esbuild, @supabase/auth-js, playwright-core).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, startMockServer } from '../browser/harness.mjs';
+import { measure, measureModule } from './size.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const require = createRequire(import.meta.url);
+
+const STARTUP_LOADS = Number(process.env.BENCH_STARTUP_LOADS ?? 20);
+const CALLS = Number(process.env.BENCH_CALLS ?? 500);
+const HEAP_CALLS = Number(process.env.BENCH_HEAP_CALLS ?? 10000);
+const moduleDir = process.env.BAANX_MODULE_DIR ?? path.join(root, 'build/wasm/module');
+
+const log = (...args) => console.error('[bench]', ...args);
+const round = (x) => Math.round(x * 1000) / 1000;
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const median = sorted.length % 2
+    ? sorted[(sorted.length - 1) / 2]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return {
+    n: sorted.length,
+    median: round(median),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length),
+    min: round(sorted[0]),
+    p25: round(at(0.25)),
+    p75: round(at(0.75)),
+    max: round(sorted[sorted.length - 1]),
+  };
+}
+
+// The peer, bundled the way an app would ship it: esbuild, minified ESM for the browser.
+async function bundlePeer(dir) {
+  const entry = path.join(dir, 'peer-entry.mjs');
+  writeFileSync(entry, "export { AuthClient } from '@supabase/auth-js';\n");
+  const outfile = path.join(dir, 'peer.mjs');
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    outfile,
+    nodePaths: [path.join(here, 'node_modules')],
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+// The pages, the module and the peer bundle come from a small Node server (TCP_NODELAY, no cache),
+// so that start-up reflects the browser's work; the API calls go to the mock server, cross-origin
+// (it answers CORS preflights, which Chromium then caches).
+const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+function startStaticServer(files) {
+  const server = http.createServer({ noDelay: true }, (req, res) => {
+    const file = files[new URL(req.url, 'http://x').pathname];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      url: `http://127.0.0.1:${server.address().port}/`,
+      stop: () => new Promise((done) => server.close(done)),
+    }));
+  });
+}
+
+const OURS_PAGE = (api) => `<!doctype html><meta charset="utf-8"><title>ours</title>
+<link rel="icon" href="data:,">
+<script type="module">
+const t0 = performance.now();
+const { createClient } = await import('/baanx-auth.mjs');
+const imported = performance.now();
+window.api = ${JSON.stringify(api)};
+window.client = await createClient({ baseUrl: window.api, clientKey: ${JSON.stringify(CLIENT_KEY)} });
+window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
+</script>`;
+
+const PEER_PAGE = `<!doctype html><meta charset="utf-8"><title>peer</title>
+<link rel="icon" href="data:,">
+<script type="module">
+const t0 = performance.now();
+const { AuthClient } = await import('/peer.mjs');
+const imported = performance.now();
+window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshToken: false,
+  persistSession: false, detectSessionInUrl: false });
+window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
+</script>`;
+
+async function loadOnce(browser, url) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 });
+    return await page.evaluate(() => window.bench);
+  } finally {
+    await page.close();
+  }
+}
+
+async function startup(browser, base) {
+  const ours = [];
+  const oursImport = [];
+  const peerImport = [];
+  const peerReady = [];
+  // One warm-up load of each (browser process start-up, first-use code paths), not counted.
+  await loadOnce(browser, base + 'bench-ours.html');
+  await loadOnce(browser, base + 'bench-peer.html');
+  for (let i = 0; i < STARTUP_LOADS; i++) {
+    const order = i % 2 ? ['peer', 'ours'] : ['ours', 'peer'];
+    for (const which of order) {
+      const result = await loadOnce(browser, base + `bench-${which}.html?load=${i}`);
+      if (which === 'ours') {
+        ours.push(result.readyMs);
+        oursImport.push(result.importMs);
+      } else {
+        peerImport.push(result.importMs);
+        peerReady.push(result.readyMs);
+      }
+    }
+  }
+  const oursReady = stats(ours);
+  const peerParseEval = stats(peerImport);
+  return {
+    loads: STARTUP_LOADS,
+    ours: { importToCreateClientMs: oursReady, importOnlyMs: stats(oursImport) },
+    peer: { importParseEvalMs: peerParseEval, importAndConstructMs: stats(peerReady) },
+    oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
+  };
+}
+
+async function perCall(browser, base) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(base + 'bench-ours.html');
+    await page.waitForFunction(() => window.bench !== undefined);
+    const result = await page.evaluate(async ({ calls, email, password, key }) => {
+      const client = window.client;
+      const body = () => JSON.stringify({ email, password });
+      const plainLogin = async () => {
+        const response = await fetch(window.api + 'v1/auth/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'x-client-key': key },
+          body: body(),
+        });
+        return JSON.parse(await response.text());
+      };
+      // Warm both paths up first.
+      for (let i = 0; i < 20; i++) {
+        await client.login({ email, password });
+        await plainLogin();
+      }
+      const module = [];
+      const plain = [];
+      for (let i = 0; i < calls; i++) {
+        const first = i % 2 ? 'plain' : 'module';
+        for (const which of first === 'module' ? ['module', 'plain'] : ['plain', 'module']) {
+          const t0 = performance.now();
+          if (which === 'module') {
+            const r = await client.login({ email, password });
+            if (r.status !== 'authenticated') throw new Error('unexpected login result');
+            module.push(performance.now() - t0);
+          } else {
+            const r = await plainLogin();
+            if (!r.accessToken) throw new Error('unexpected plain result');
+            plain.push(performance.now() - t0);
+          }
+        }
+      }
+      return { module, plain };
+    }, { calls: CALLS, email: USERS.grace, password: PASSWORD, key: CLIENT_KEY });
+    const module = stats(result.module);
+    const plain = stats(result.plain);
+    return {
+      calls: CALLS,
+      timerResolutionNote: 'performance.now() in a page that is not cross-origin isolated is ' +
+        'coarsened (about 0.1 ms in Chromium): medians move in those steps',
+      moduleLoginMs: module,
+      plainFetchJsonParseMs: plain,
+      medianRatio: round(module.median / plain.median),
+      meanRatio: round(module.mean / plain.mean),
+      // The mock server answers about half of the requests after a ~40 ms TCP delayed-ACK stall
+      // (both paths alike), which the median falls into; the lower quartile shows the fast half.
+      p25Ratio: round(module.p25 / plain.p25),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+async function memory(browser, base) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(base + 'bench-ours.html');
+    await page.waitForFunction(() => window.bench !== undefined);
+    return await page.evaluate(async ({ total, email, password }) => {
+      const m = await import('/baanx-auth.mjs');
+      const client = window.client;
+      let done = 0;
+      const run = async (until) => {
+        for (; done < until; done++) {
+          // Mostly logins that succeed; every 10th is refused before any request (bad email).
+          if (done % 10 === 9) {
+            await client.login({ email: 'not-an-email', password }).catch(() => {});
+          } else {
+            await client.login({ email, password });
+          }
+        }
+      };
+      await run(100);
+      const after100 = await m.memoryStats();
+      await run(total);
+      const afterAll = await m.memoryStats();
+      const page = 65536;
+      return {
+        calls: total,
+        after100,
+        [`after${total}`]: afterAll,
+        heapBytesInUseDelta: afterAll.heapBytesInUse - after100.heapBytesInUse,
+        heapBytesTotalDelta: afterAll.heapBytesTotal - after100.heapBytesTotal,
+        wasmMemoryPagesAfter100: after100.wasmMemoryBytes / page,
+        [`wasmMemoryPagesAfter${total}`]: afterAll.wasmMemoryBytes / page,
+        withinOnePage: Math.abs(afterAll.heapBytesTotal - after100.heapBytesTotal) <= page &&
+          Math.abs(afterAll.heapBytesInUse - after100.heapBytesInUse) <= page,
+      };
+    }, { total: HEAP_CALLS, email: USERS.grace, password: PASSWORD });
+  } finally {
+    await page.close();
+  }
+}
+
+function machine(userAgent) {
+  const cpus = os.cpus();
+  let emcc = null;
+  try {
+    emcc = execFileSync('em++', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  } catch {
+    // not on PATH: leave it out
+  }
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    browser: userAgent,
+    emscripten: emcc,
+    peer: `@supabase/auth-js ${require('@supabase/auth-js/package.json').version}`,
+    esbuild: esbuild.version,
+  };
+}
+
+async function main() {
+  const webRoot = mkdtempSync(path.join(os.tmpdir(), 'baanx-bench-'));
+  let server;
+  let statics;
+  let browser;
+  try {
+    log('bundling the peer with esbuild');
+    const peerFile = await bundlePeer(webRoot);
+    const ours = measureModule(moduleDir);
+    const peer = measure([peerFile]);
+
+    server = await startMockServer();
+    writeFileSync(path.join(webRoot, 'bench-ours.html'), OURS_PAGE(server.url));
+    writeFileSync(path.join(webRoot, 'bench-peer.html'), PEER_PAGE);
+    statics = await startStaticServer({
+      '/bench-ours.html': path.join(webRoot, 'bench-ours.html'),
+      '/bench-peer.html': path.join(webRoot, 'bench-peer.html'),
+      '/peer.mjs': peerFile,
+      '/baanx-auth.mjs': path.join(moduleDir, 'baanx-auth.mjs'),
+      '/baanx-auth.wasm': path.join(moduleDir, 'baanx-auth.wasm'),
+    });
+    browser = await launchBrowser();
+    const base = statics.url;
+    const probe = await browser.newPage();
+    const userAgent = await probe.evaluate(() => navigator.userAgent);
+    await probe.close();
+
+    log(`start-up: ${STARTUP_LOADS} fresh page loads each`);
+    const startupFigures = await startup(browser, base);
+    log(`per call: ${CALLS} logins each way, alternated`);
+    const perCallFigures = await perCall(browser, base);
+    log(`memory: ${HEAP_CALLS} calls`);
+    const memoryFigures = await memory(browser, base);
+    const result = {
+      machine: machine(userAgent),
+      size: {
+        ours,
+        peer: { name: '@supabase/auth-js (esbuild --bundle --minify, ESM)', ...peer },
+        goalGzipBytes: 23 * 1024,
+        oursWithinGoal: ours.totalGzip <= 23 * 1024,
+        oursSmallerThanPeer: ours.totalGzip < peer.totalGzip,
+      },
+      startup: startupFigures,
+      perCall: perCallFigures,
+      memory: memoryFigures,
+    };
+    if (browser.consoleErrors.length) result.pageErrors = browser.consoleErrors;
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await browser?.close();
+    await statics?.stop();
+    await server?.stop();
+    rmSync(webRoot, { recursive: true, force: true });
+  }
+}
+
+await main();
