@@ -1,9 +1,10 @@
 // Size and speed of baanx-auth against @supabase/auth-js, in headless Debian Chromium against the
 // local mock server. Prints ONE JSON object on stdout (progress goes to stderr):
 //   size      our .mjs and .wasm, raw and gzip -9, and the total; the peer's esbuild bundle
-//   startup   20 fresh page loads each, alternated: import -> createClient resolved (ours) and
-//             import (fetch + parse + eval) of the peer bundle, then its AuthClient constructed;
-//             median, min, max in ms
+//   startup   20 page loads of each kind, each in a new browser context (a new renderer
+//             process), order rotated: ours from import to createClient resolved; the peer's
+//             bundle imported from its URL (fetch + parse + eval) and from a blob: URL of text
+//             fetched before the clock starts (parse + eval alone); median, quartiles, min, max
 //   perCall   login through the module vs the same request with fetch + JSON.parse, alternated,
 //             500 each: medians, means and the median ratio
 //   memory    the module's heap after 100 calls and after 10,000
@@ -17,7 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, startMockServer } from '../browser/harness.mjs';
+import { chromium } from 'playwright-core';
+import {
+  CHROMIUM_ARGS, CLIENT_KEY, PASSWORD, USERS, launchBrowser, startMockServer,
+} from '../browser/harness.mjs';
 import { measure, measureModule } from './size.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -104,6 +108,9 @@ window.client = await createClient({ baseUrl: window.api, clientKey: ${JSON.stri
 window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
 </script>`;
 
+// The peer twice: imported from its URL (fetch + parse + eval, as an app loads it), and imported
+// from a blob: URL of text fetched before the clock starts (parse + eval alone, the figure the
+// issue compares against).
 const PEER_PAGE = `<!doctype html><meta charset="utf-8"><title>peer</title>
 <link rel="icon" href="data:,">
 <script type="module">
@@ -115,46 +122,69 @@ window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshT
 window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
 </script>`;
 
+const PEER_PARSE_PAGE = `<!doctype html><meta charset="utf-8"><title>peer parse</title>
+<link rel="icon" href="data:,">
+<script type="module">
+const text = await (await fetch('/peer.mjs')).text();
+const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+const t0 = performance.now();
+const { AuthClient } = await import(url);
+const imported = performance.now();
+window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshToken: false,
+  persistSession: false, detectSessionInUrl: false });
+window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
+</script>`;
+
+// Each load gets a new browser context, and so a new renderer process: nothing compiled by an
+// earlier load (V8 keeps compiled scripts per process) makes a later one look cheaper.
 async function loadOnce(browser, url) {
-  const page = await browser.newPage();
+  const context = await browser.newContext();
   try {
+    const page = await context.newPage();
     await page.goto(url);
     await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 });
     return await page.evaluate(() => window.bench);
   } finally {
-    await page.close();
+    await context.close();
   }
 }
 
-async function startup(browser, base) {
-  const ours = [];
-  const oursImport = [];
-  const peerImport = [];
-  const peerReady = [];
-  // One warm-up load of each (browser process start-up, first-use code paths), not counted.
-  await loadOnce(browser, base + 'bench-ours.html');
-  await loadOnce(browser, base + 'bench-peer.html');
-  for (let i = 0; i < STARTUP_LOADS; i++) {
-    const order = i % 2 ? ['peer', 'ours'] : ['ours', 'peer'];
-    for (const which of order) {
-      const result = await loadOnce(browser, base + `bench-${which}.html?load=${i}`);
-      if (which === 'ours') {
-        ours.push(result.readyMs);
-        oursImport.push(result.importMs);
-      } else {
-        peerImport.push(result.importMs);
-        peerReady.push(result.readyMs);
+async function startup(base) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const kinds = ['ours', 'peer', 'peer-parse'];
+    const samples = Object.fromEntries(kinds.map((kind) => [kind, { importMs: [], readyMs: [] }]));
+    // One warm-up load of each (browser start-up, first-use code paths in the browser), not counted.
+    for (const kind of kinds) await loadOnce(browser, base + `bench-${kind}.html`);
+    for (let i = 0; i < STARTUP_LOADS; i++) {
+      // Rotate the order so that no kind always comes first.
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(i + k) % kinds.length];
+        const result = await loadOnce(browser, base + `bench-${kind}.html?load=${i}`);
+        samples[kind].importMs.push(result.importMs);
+        samples[kind].readyMs.push(result.readyMs);
       }
     }
+    const oursReady = stats(samples.ours.readyMs);
+    const peerParseEval = stats(samples['peer-parse'].importMs);
+    return {
+      loads: STARTUP_LOADS,
+      freshRendererPerLoad: true,
+      ours: { importToCreateClientMs: oursReady, importOnlyMs: stats(samples.ours.importMs) },
+      peer: {
+        parseEvalMs: peerParseEval,
+        importWithFetchMs: stats(samples.peer.importMs),
+        importAndConstructMs: stats(samples.peer.readyMs),
+      },
+      oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
+    };
+  } finally {
+    await browser.close();
   }
-  const oursReady = stats(ours);
-  const peerParseEval = stats(peerImport);
-  return {
-    loads: STARTUP_LOADS,
-    ours: { importToCreateClientMs: oursReady, importOnlyMs: stats(oursImport) },
-    peer: { importParseEvalMs: peerParseEval, importAndConstructMs: stats(peerReady) },
-    oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
-  };
 }
 
 async function perCall(browser, base) {
@@ -207,8 +237,6 @@ async function perCall(browser, base) {
       plainFetchJsonParseMs: plain,
       medianRatio: round(module.median / plain.median),
       meanRatio: round(module.mean / plain.mean),
-      // The mock server answers about half of the requests after a ~40 ms TCP delayed-ACK stall
-      // (both paths alike), which the median falls into; the lower quartile shows the fast half.
       p25Ratio: round(module.p25 / plain.p25),
     };
   } finally {
@@ -292,9 +320,11 @@ async function main() {
     server = await startMockServer();
     writeFileSync(path.join(webRoot, 'bench-ours.html'), OURS_PAGE(server.url));
     writeFileSync(path.join(webRoot, 'bench-peer.html'), PEER_PAGE);
+    writeFileSync(path.join(webRoot, 'bench-peer-parse.html'), PEER_PARSE_PAGE);
     statics = await startStaticServer({
       '/bench-ours.html': path.join(webRoot, 'bench-ours.html'),
       '/bench-peer.html': path.join(webRoot, 'bench-peer.html'),
+      '/bench-peer-parse.html': path.join(webRoot, 'bench-peer-parse.html'),
       '/peer.mjs': peerFile,
       '/baanx-auth.mjs': path.join(moduleDir, 'baanx-auth.mjs'),
       '/baanx-auth.wasm': path.join(moduleDir, 'baanx-auth.wasm'),
@@ -306,7 +336,7 @@ async function main() {
     await probe.close();
 
     log(`start-up: ${STARTUP_LOADS} fresh page loads each`);
-    const startupFigures = await startup(browser, base);
+    const startupFigures = await startup(base);
     log(`per call: ${CALLS} logins each way, alternated`);
     const perCallFigures = await perCall(browser, base);
     log(`memory: ${HEAP_CALLS} calls`);

@@ -19,7 +19,7 @@ export const USERS = {
   mallory: 'mallory@example.com',
 };
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Starts baanx-mock-server; resolves to { url, port, stop }. */
