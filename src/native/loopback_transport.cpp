@@ -25,7 +25,27 @@ LoopbackTransport::~LoopbackTransport() {
     for (const auto& entry : active_) ids.push_back(entry.first);
   }
   for (RequestId id : ids) cancel(id);
-  for (auto& worker : workers_) worker.join();
+  for (auto& worker : workers_) worker.thread.join();
+}
+
+void LoopbackTransport::reapWorkers() {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (it->done->load()) {
+      it->thread.join();
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void LoopbackTransport::stopInBackground(std::shared_ptr<Request> state) {
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([state = std::move(state), done] {
+    state->client->stop();
+    done->store(true);
+  });
+  workers_.push_back(Worker{std::move(thread), std::move(done)});
 }
 
 Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callback) {
@@ -40,6 +60,13 @@ Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callb
   const std::string origin = request.url.substr(0, pathStart);
   const std::string path = pathStart == std::string::npos ? "/" : request.url.substr(pathStart);
   state->client = std::make_unique<httplib::Client>(origin);
+  // The worker gives up by itself shortly after the transport's own timer has fired: cancel() and
+  // the timer cannot interrupt a connect() (httplib holds the lock stop() needs while it connects),
+  // so a server that never accepts must not hold a thread for httplib's default 300 s.
+  const auto giveUp = std::chrono::milliseconds(request.timeoutMs) + std::chrono::seconds(1);
+  state->client->set_connection_timeout(giveUp);
+  state->client->set_read_timeout(giveUp);
+  state->client->set_write_timeout(giveUp);
 
   RequestId id;
   {
@@ -47,26 +74,35 @@ Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callb
     id = nextId_++;
     active_.emplace(id, state);
   }
-  workers_.emplace_back([this, id, state, path, request = std::move(request)]() mutable {
-    httplib::Request outgoing;
-    outgoing.method = request.method;
-    outgoing.path = path;
-    for (const auto& [name, value] : request.headers) outgoing.headers.emplace(name, value);
-    outgoing.body = request.body;
-    wipe(request.body);
-    auto result = state->client->send(outgoing);
-    wipe(outgoing.body);
-    if (!result) {
-      finish(id, TransportFailure::kNetwork);
-      return;
-    }
-    HttpResponse response;
-    response.status = result->status;
-    for (const auto& [name, value] : result->headers) response.headers.emplace_back(name, value);
-    response.body = std::move(result->body);
-    finish(id, std::move(response));
+  reapWorkers();
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([this, id, state, done, path, request = std::move(request)]() mutable {
+    run(id, *state, path, request);
+    done->store(true);
   });
+  workers_.push_back(Worker{std::move(thread), std::move(done)});
   return id;
+}
+
+void LoopbackTransport::run(RequestId id, Request& state, const std::string& path,
+                            HttpRequest& request) {
+  httplib::Request outgoing;
+  outgoing.method = request.method;
+  outgoing.path = path;
+  for (const auto& [name, value] : request.headers) outgoing.headers.emplace(name, value);
+  outgoing.body = request.body;
+  wipe(request.body);
+  auto result = state.client->send(outgoing);
+  wipe(outgoing.body);
+  if (!result) {
+    finish(id, TransportFailure::kNetwork);
+    return;
+  }
+  HttpResponse response;
+  response.status = result->status;
+  for (const auto& [name, value] : result->headers) response.headers.emplace_back(name, value);
+  response.body = std::move(result->body);
+  finish(id, std::move(response));
 }
 
 void LoopbackTransport::finish(RequestId id, TransportResult result) {
@@ -94,12 +130,13 @@ void LoopbackTransport::cancel(RequestId id) {
     }
   }
   state->settled = true;
-  state->client->stop();
+  stopInBackground(state);
   state->callback(TransportFailure::kAborted);
 }
 
 int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
   std::vector<std::pair<Callback, TransportResult>> ready;
+  std::vector<std::shared_ptr<Request>> timedOut;
   {
     std::unique_lock lock(mutex_);
     auto until = std::chrono::steady_clock::now() + maxWait;
@@ -111,7 +148,7 @@ int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
       auto& state = it->second;
       if (!state->settled && now >= state->deadline) {
         state->settled = true;
-        state->client->stop();
+        timedOut.push_back(state);
         ready.emplace_back(std::move(state->callback), TransportFailure::kTimeout);
         it = active_.erase(it);
       } else {
@@ -127,7 +164,9 @@ int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
       active_.erase(it);
     }
   }
+  for (const auto& state : timedOut) stopInBackground(state);
   for (auto& [callback, result] : ready) callback(std::move(result));
+  reapWorkers();
   return static_cast<int>(ready.size());
 }
 

@@ -3,6 +3,7 @@
 // that calls poll(), which stands in for the browser's event loop.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "core/transport.hpp"
 
@@ -32,14 +34,28 @@ class LoopbackTransport final : public Transport {
 
  private:
   struct Request;
+  // A request's thread, and whether it has returned (then joining it does not wait).
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
 
+  // The body of a request's thread: one blocking HTTP exchange, then finish().
+  void run(RequestId id, Request& state, const std::string& path, HttpRequest& request);
   void finish(RequestId id, TransportResult result);
+  // Closes a cancelled or timed-out request's connection on a thread of its own: httplib's stop()
+  // waits while the worker is still connecting (it holds the lock stop() needs), and the driving
+  // thread must not wait for a server that never accepts.
+  void stopInBackground(std::shared_ptr<Request> state);
+  // Joins the threads of finished requests (on the calling thread: send() and poll() run on the
+  // one thread that drives the transport), so that threads do not pile up over a long run.
+  void reapWorkers();
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::pair<RequestId, TransportResult>> completed_;
   std::unordered_map<RequestId, std::shared_ptr<Request>> active_;
-  std::vector<std::thread> workers_;
+  std::vector<Worker> workers_;  // touched by the driving thread only
   RequestId nextId_ = 1;
 };
 
