@@ -18,6 +18,7 @@ BAANX_APT_PACKAGES=(
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev   # sanitizers (ASan, LSan, UBSan) and libFuzzer
   clang-format
+  clang-tidy-14            # static analysis (toolchain/tidy, ctest lint.clang-tidy)
   chromium                 # headless browser for the WASM and demo page tests
   wrk                      # load test of the mock server
   nodejs npm

@@ -28,6 +28,17 @@ std::string dedupeKey(std::initializer_list<std::string_view> parts) {
   return key;
 }
 
+// Removes secrets from a server's message, then cuts it to a readable length.
+void finishMessage(Error& error, std::initializer_list<std::string_view> secrets) {
+  for (std::string_view secret : secrets) {
+    if (!secret.empty() && error.message.find(secret) != std::string::npos) {
+      error.message = defaultMessage(error.code, error.status);
+      break;
+    }
+  }
+  error.message = truncateUtf8(std::move(error.message), kMaxServerMessageBytes);
+}
+
 }  // namespace
 
 // A request in flight and everyone waiting for its result.
@@ -56,15 +67,16 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   void start() {
     step_ = Step::kLogin;
     auto self = shared_from_this();
-    const CallId call = client_.loginWith(
-        credentials_, timeoutMs_, [self](Result<LoginResult> outcome) { self->onLogin(outcome); });
+    const CallId call =
+        client_.loginWith(credentials_, timeoutMs_,
+                          [self](const Result<LoginResult>& outcome) { self->onLogin(outcome); });
     if (step_ == Step::kLogin) current_ = call;
   }
 
   void abort() {
     if (step_ == Step::kDone) return;
     if (current_ != 0 && step_ != Step::kAwaitCode) {
-      client_.abort(current_);  // completes through onLogin/onCodeSent with kAborted
+      client_.cancelCall(current_);  // completes through onLogin/onCodeSent with kAborted
       return;
     }
     Error error;
@@ -87,7 +99,7 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
     auto self = shared_from_this();
     const CallId call =
         client_.sendOtpWith(SendOtpInput{otp->userId}, timeoutMs_,
-                            [self](Result<SendOtpResult> sent) { self->onCodeSent(sent); });
+                            [self](const Result<SendOtpResult>& sent) { self->onCodeSent(sent); });
     if (step_ == Step::kSendCode) current_ = call;  // unless it settled already
   }
 
@@ -128,7 +140,7 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
     auto self = shared_from_this();
     const CallId call =
         client_.loginWith(std::move(withCode), timeoutMs_,
-                          [self](Result<LoginResult> outcome) { self->onLogin(outcome); });
+                          [self](const Result<LoginResult>& outcome) { self->onLogin(outcome); });
     if (step_ == Step::kVerify) current_ = call;
   }
 
@@ -136,7 +148,9 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
     if (step_ == Step::kDone) return;
     step_ = Step::kDone;
     wipe(credentials_.password);
-    auto keepAlive = shared_from_this();
+    // Keeps this flow alive past its erasure below; weak_from_this() cannot throw (unlike
+    // shared_from_this()), so neither can ~AuthClient, which finishes what is in flight.
+    auto keepAlive = weak_from_this().lock();
     client_.flows_.erase(id_);
     Completion<LoginResult> done = std::move(done_);
     done(std::move(outcome));
@@ -175,17 +189,6 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
   return options.timeoutMs.value_or(config_.timeoutMs);
 }
 
-void AuthClient::finishMessage(Error& error,
-                               std::initializer_list<std::string_view> secrets) const {
-  for (std::string_view secret : secrets) {
-    if (!secret.empty() && error.message.find(secret) != std::string::npos) {
-      error.message = defaultMessage(error.code, error.status);
-      break;
-    }
-  }
-  error.message = truncateUtf8(std::move(error.message), kMaxServerMessageBytes);
-}
-
 template <typename T>
 AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
                                    std::function<Result<T>(const TransportResult&)> settle) {
@@ -209,13 +212,14 @@ AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Complet
                    done = std::move(done)](const TransportResult& result) { done(settle(result)); };
   inFlight_.emplace(id, call);
   byDedupeKey_.emplace(call->dedupeKey, id);
-  call->request = transport_.send(std::move(request), [this, id, call](TransportResult result) {
-    inFlight_.erase(id);
-    if (auto node = byDedupeKey_.extract(call->dedupeKey)) wipe(node.key());
-    wipe(call->dedupeKey);
-    auto deliver = std::move(call->deliver);
-    deliver(result);
-  });
+  call->request =
+      transport_.send(std::move(request), [this, id, call](const TransportResult& result) {
+        inFlight_.erase(id);
+        if (auto node = byDedupeKey_.extract(call->dedupeKey)) wipe(node.key());
+        wipe(call->dedupeKey);
+        auto deliver = std::move(call->deliver);
+        deliver(result);
+      });
   return id;
 }
 
@@ -225,6 +229,10 @@ void AuthClient::abort(CallId id) {
     keepAlive->abort();
     return;
   }
+  cancelCall(id);
+}
+
+void AuthClient::cancelCall(CallId id) {
   auto it = inFlight_.find(id);
   if (it == inFlight_.end()) return;
   transport_.cancel(it->second->request);  // the transport completes the call with kAborted

@@ -82,8 +82,8 @@ class AuthClient {
   CallId sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
                      Completion<SendOtpResult> done);
   std::int64_t timeoutFor(const CallOptions& options) const;
-  // Removes secrets from a server's message, then cuts it to a readable length.
-  void finishMessage(Error& error, std::initializer_list<std::string_view> secrets) const;
+  // Cancels one request in flight (not a flow): what a flow's abort uses for its current step.
+  void cancelCall(CallId id);
 
   ClientConfig config_;
   Transport& transport_;

@@ -132,7 +132,12 @@ std::vector<std::string_view> splitSpaces(std::string_view text) {
 
 std::optional<std::int64_t> parseHttpDate(std::string_view text) {
   auto parts = splitSpaces(text);
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
   if (parts.size() == 6 && parts[0].size() == 4 && parts[0].back() == ',' && parts[5] == "GMT") {
     // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
     month = monthIndex(parts[2]);
@@ -164,8 +169,8 @@ std::optional<std::int64_t> parseHttpDate(std::string_view text) {
     return std::nullopt;
   }
   if (day < 1 || day > 31) return std::nullopt;
-  std::int64_t seconds =
-      daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  const std::int64_t seconds = daysFromCivil(year, month, day) * 86400 + std::int64_t{hour} * 3600 +
+                               std::int64_t{minute} * 60 + second;
   return seconds * 1000;
 }
 

@@ -1,5 +1,5 @@
 // The only way the core reaches the network or the time of day. Platforms implement these:
-// FetchTransport (emscripten_fetch) in the browser, LoopbackTransport natively; tests pass fakes.
+// FetchTransport (fetch()) in the browser, LoopbackTransport natively; tests pass fakes.
 #pragma once
 
 #include <cstdint>

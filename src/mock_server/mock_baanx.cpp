@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <limits>
 #include <string_view>
 #include <variant>
@@ -421,17 +420,17 @@ ApiResponse MockBaanx::MockConfigHook(const ApiRequest& request) {
       {"lockS", &updated.lock_s},
   }};
   for (const auto& [key, value] : object.items()) {
-    const auto field = std::find_if(fields.begin(), fields.end(),
-                                    [&key = key](const auto& entry) { return key == entry.first; });
-    if (field == fields.end()) {
-      return ErrorResponse(400, "Unknown config field: " + key.substr(0, 64));
+    int* target = nullptr;
+    for (const auto& [name, slot] : fields) {
+      if (key == name) target = slot;
     }
+    if (target == nullptr) return ErrorResponse(400, "Unknown config field: " + key.substr(0, 64));
     const auto number = AsInt64(value);
     if (!number || *number < std::numeric_limits<int>::min() ||
         *number > std::numeric_limits<int>::max()) {
       return ErrorResponse(400, "Field " + key + " must be an integer");
     }
-    *field->second = static_cast<int>(*number);
+    *target = static_cast<int>(*number);
   }
   if (auto error = ValidateConfig(updated)) return ErrorResponse(400, *error);
   config_ = updated;
@@ -489,7 +488,7 @@ std::string MockBaanx::NewUuid4() {
   }
   bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
   bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string text;
   text.reserve(36);
   for (size_t i = 0; i < bytes.size(); ++i) {
@@ -502,9 +501,9 @@ std::string MockBaanx::NewUuid4() {
 
 std::string MockBaanx::NewOtpCode() {
   std::uniform_int_distribution<int> digits(0, 999'999);
-  std::array<char, 8> text{};
-  std::snprintf(text.data(), text.size(), "%06d", digits(random_));
-  return text.data();
+  std::string code = std::to_string(digits(random_));
+  code.insert(0, 6 - code.size(), '0');  // six digits, leading zeros kept: "004217"
+  return code;
 }
 
 }  // namespace baanx::mock

@@ -18,7 +18,7 @@
 
 namespace baanx::mock {
 
-inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;
+inline constexpr size_t kMaxRequestBodyBytes = size_t{64} * 1024;
 inline constexpr int64_t kSessionLifetimeMs = 6LL * 3600 * 1000;
 inline constexpr size_t kSmsLogSize = 20;
 

@@ -1,5 +1,6 @@
 #include "mock_server/mock_cli.hpp"
 
+#include <array>
 #include <charconv>
 #include <filesystem>
 #include <optional>
@@ -69,12 +70,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args, const EnvLook
     return result;
   };
 
-  static const IntFlag kIntFlags[] = {
+  static const std::array<IntFlag, 4> kIntFlags = {{
       {"--otp-ttl-s", 1, kMaxDurationS, &MockConfig::otp_ttl_s},
       {"--resend-cooldown-s", 0, kMaxDurationS, &MockConfig::resend_cooldown_s},
       {"--max-otp-attempts", 1, kMaxOtpAttemptsLimit, &MockConfig::max_otp_attempts},
       {"--lock-s", 0, kMaxDurationS, &MockConfig::lock_s},
-  };
+  }};
 
   bool port_given = false;
   for (size_t i = 0; i < args.size(); ++i) {

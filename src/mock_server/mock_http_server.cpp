@@ -61,7 +61,7 @@ std::string DefaultErrorMessage(int status) {
 
 std::string JsonMessage(const std::string& message) {
   // Only fixed messages come here, none with characters that need escaping.
-  return "{\"message\":\"" + message + "\"}";
+  return R"({"message":")" + message + R"("})";
 }
 
 void WriteApiResponse(const ApiResponse& answer, httplib::Response& res, bool verbatim = false) {
@@ -249,7 +249,7 @@ class MockHttpServer::Impl {
         }));
     // Never let an exception's text reach the client.
     server_.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
           res.status = 500;
           res.set_content(JsonMessage("Internal server error"), kJson);
         });
@@ -344,7 +344,7 @@ class MockHttpServer::Impl {
   }
 
   // Closes the connection before a single byte of the response is written.
-  void Drop(const httplib::Request& req, httplib::Response& res) {
+  static void Drop(const httplib::Request& req, httplib::Response& res) {
     const int socket = FindConnectionSocket(req.local_port, req.remote_port);
     if (socket < 0) {
       WriteApiResponse(

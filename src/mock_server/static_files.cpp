@@ -17,7 +17,7 @@ constexpr const char* kJson = "application/json";
 
 StaticResponse JsonError(int status, const std::string& message) {
   // Only fixed messages come here, none with characters that need escaping.
-  return StaticResponse{status, kJson, "{\"message\":\"" + message + "\"}"};
+  return StaticResponse{status, kJson, R"({"message":")" + message + R"("})"};
 }
 
 StaticResponse NotFound() { return JsonError(404, "Not found"); }
@@ -92,7 +92,7 @@ StaticResponse StaticFiles::Serve(const std::string& path) const {
   return ServeFrom(web_root_, relative);
 }
 
-StaticResponse StaticFiles::ServeFrom(const std::string& root, const std::string& relative) const {
+StaticResponse StaticFiles::ServeFrom(const std::string& root, const std::string& relative) {
   std::error_code error;
   const fs::path canonical_root = fs::canonical(root, error);
   if (error) return NotFound();

@@ -27,7 +27,7 @@ class StaticFiles {
   StaticResponse Serve(const std::string& path) const;
 
  private:
-  StaticResponse ServeFrom(const std::string& root, const std::string& relative) const;
+  static StaticResponse ServeFrom(const std::string& root, const std::string& relative);
 
   std::string web_root_;
   std::string module_dir_;
