@@ -46,8 +46,10 @@ baanx_install_deps() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       "${missing[@]}" >/dev/null
   fi
-  if [ ! -d "$BAANX_ROOT/tests/node_modules/playwright-core" ]; then
-    log "Installing npm packages for the browser tests (pinned by tests/package-lock.json)"
+  # Again whenever the lockfile is newer than what npm last installed (a package was added).
+  if [ ! -f "$BAANX_ROOT/tests/node_modules/.package-lock.json" ] ||
+    [ "$BAANX_ROOT/tests/package-lock.json" -nt "$BAANX_ROOT/tests/node_modules/.package-lock.json" ]; then
+    log "Installing npm packages for the browser and package tests (pinned by tests/package-lock.json)"
     (cd "$BAANX_ROOT/tests" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

@@ -57,10 +57,15 @@ const signalOf = (options) => (options == null ? undefined : options.signal);
 let loading;
 
 // Fetches and compiles the .wasm (found next to this file unless locateFile says otherwise),
-// streaming where the server sends application/wasm, else from the whole response.
+// streaming where the server sends application/wasm, else from the whole response. The literal
+// new URL('baanx-auth.wasm', import.meta.url) is what bundlers look for to ship the .wasm. The
+// directory given to locateFile is worked out from a copy of import.meta.url: written as
+// new URL('.', import.meta.url), bundlers take it for an asset too, and Vite copies this whole
+// module into the build for it and hands locateFile that copy's URL instead of a directory.
 function compileWasm(locateFile) {
+  const moduleUrl = import.meta.url;
   const url = locateFile
-    ? locateFile('baanx-auth.wasm', new URL('.', import.meta.url).href)
+    ? locateFile('baanx-auth.wasm', new URL('.', moduleUrl).href)
     : new URL('baanx-auth.wasm', import.meta.url).href;
   const get = () => fetch(url, { credentials: 'same-origin' });
   return WebAssembly.compileStreaming(get()).catch(() => get().then((response) => {

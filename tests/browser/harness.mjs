@@ -22,12 +22,20 @@ export const USERS = {
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Starts baanx-mock-server; resolves to { url, port, stop }. */
-export async function startMockServer({ testMode = true, extraArgs = [] } = {}) {
+/**
+ * Starts baanx-mock-server; resolves to { url, port, stop }. webRoot and moduleDir default to the
+ * demo page and the built module; moduleDir: null serves no module (/baanx-auth.mjs answers 404).
+ */
+export async function startMockServer({
+  testMode = true,
+  extraArgs = [],
+  webRoot = process.env.BAANX_WEB_ROOT ?? path.join(root, 'web'),
+  moduleDir = process.env.BAANX_MODULE_DIR ?? path.join(root, 'build/wasm/module'),
+} = {}) {
   const binary = process.env.BAANX_MOCK_SERVER ?? path.join(root, 'build/native/bin/baanx-mock-server');
-  const moduleDir = process.env.BAANX_MODULE_DIR ?? path.join(root, 'build/wasm/module');
-  const webRoot = process.env.BAANX_WEB_ROOT ?? path.join(root, 'web');
-  const args = ['--port', '0', '--web-root', webRoot, '--module-dir', moduleDir, ...extraArgs];
+  const args = ['--port', '0', '--web-root', webRoot];
+  if (moduleDir !== null) args.push('--module-dir', moduleDir);
+  args.push(...extraArgs);
   if (testMode) args.push('--test-mode');
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

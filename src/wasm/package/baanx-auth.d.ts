@@ -1,0 +1,643 @@
+// Types of the baanx-auth package: the public JavaScript contract (js-api.md in the project's
+// shared docs), written by hand. Every runtime export of baanx-auth.mjs is declared here, and the
+// package tests check that the two lists stay equal (tests/package/plain.test.mjs) and that wrong
+// uses fail to compile (tests/package/types.test.ts).
+
+/**
+ * The Baanx environment variant a client talks to: `'us'` adds the `x-us-env: true` header to
+ * every request.
+ *
+ * @example
+ * ```ts
+ * const region: Region = 'us';
+ * ```
+ */
+export type Region = 'international' | 'us';
+
+/**
+ * The configuration of {@link createClient}: one Baanx environment and its timings. Checked
+ * before any request; a bad value rejects with {@link BaanxError} code `'invalid_argument'` and
+ * `field` naming it.
+ *
+ * @example
+ * ```ts
+ * const options: CreateClientOptions = {
+ *   baseUrl: 'https://dev.api.baanx.com',
+ *   clientKey: 'your-client-key',
+ *   region: 'international',
+ * };
+ * ```
+ */
+export interface CreateClientOptions {
+  /**
+   * The API's base URL: `https`, or `http` only for loopback hosts (127.0.0.0/8, `localhost`,
+   * `[::1]`). It may carry a path prefix (a proxy); a trailing `/` is fine.
+   *
+   * @example
+   * ```ts
+   * const options: CreateClientOptions = { baseUrl: 'https://dev.api.baanx.com', clientKey };
+   * ```
+   */
+  baseUrl: string;
+  /**
+   * The non-empty client key, sent as `x-client-key`. Never part of an error message.
+   *
+   * @example
+   * ```ts
+   * const options: CreateClientOptions = { baseUrl, clientKey: 'your-client-key' };
+   * ```
+   */
+  clientKey: string;
+  /**
+   * `'international'` (the default) or `'us'`.
+   *
+   * @example
+   * ```ts
+   * const options: CreateClientOptions = { baseUrl, clientKey, region: 'us' };
+   * ```
+   */
+  region?: Region;
+  /**
+   * Time allowed for each request, in whole milliseconds (default 15000); a call may override it
+   * with {@link CallOptions.timeoutMs}.
+   *
+   * @example
+   * ```ts
+   * const options: CreateClientOptions = { baseUrl, clientKey, timeoutMs: 10_000 };
+   * ```
+   */
+  timeoutMs?: number;
+  /**
+   * The client's own minimum gap between two {@link BaanxClient.sendOtp} calls for one `userId`,
+   * in whole milliseconds (default 60000).
+   *
+   * @example
+   * ```ts
+   * const options: CreateClientOptions = { baseUrl, clientKey, resendCooldownMs: 30_000 };
+   * ```
+   */
+  resendCooldownMs?: number;
+  /**
+   * Where to fetch the WebAssembly file from. By default it is found next to the module
+   * (`new URL('baanx-auth.wasm', import.meta.url)`), which bundlers such as Vite follow. Called
+   * with the file name (`'baanx-auth.wasm'`) and the module's own directory URL; returns the URL
+   * to fetch. Used by the first `createClient` call of a page, which loads the module for all.
+   *
+   * @example
+   * ```ts
+   * import wasmUrl from 'baanx-auth/baanx-auth.wasm?url'; // Vite
+   * const client = await createClient({ baseUrl, clientKey, locateFile: () => wasmUrl });
+   * ```
+   */
+  locateFile?: (path: string, scriptDirectory: string) => string;
+}
+
+/**
+ * The last argument every method takes.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * await client.login({ email, password }, { signal: controller.signal, timeoutMs: 5000 });
+ * ```
+ */
+export interface CallOptions {
+  /**
+   * Aborts the call: it rejects with code `'aborted'` and its request is cancelled.
+   *
+   * @example
+   * ```ts
+   * await client.sendOtp({ userId }, { signal: AbortSignal.timeout(8000) });
+   * ```
+   */
+  signal?: AbortSignal;
+  /**
+   * This call's timeout in whole milliseconds, in place of the client's
+   * {@link CreateClientOptions.timeoutMs}; rejects with code `'timeout'` when it runs out.
+   *
+   * @example
+   * ```ts
+   * await client.logout({ timeoutMs: 3000 });
+   * ```
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * The input of {@link BaanxClient.login}: the password, and on the second step the 6-digit code
+ * from the SMS (spaces around or inside are trimmed).
+ *
+ * @example
+ * ```ts
+ * const input: LoginInput = { email: 'ada@example.com', password, otpCode: '123456' };
+ * ```
+ */
+export interface LoginInput {
+  /**
+   * The account's email address.
+   *
+   * @example
+   * ```ts
+   * const input: LoginInput = { email: 'ada@example.com', password };
+   * ```
+   */
+  email: string;
+  /**
+   * The password (non-empty, at most 4096 bytes). Never part of an error message.
+   *
+   * @example
+   * ```ts
+   * const input: LoginInput = { email, password: passwordField.value };
+   * ```
+   */
+  password: string;
+  /**
+   * The code from the SMS: exactly 6 digits after trimming spaces.
+   *
+   * @example
+   * ```ts
+   * const input: LoginInput = { email, password, otpCode: codeField.value };
+   * ```
+   */
+  otpCode?: string;
+}
+
+/**
+ * The input of {@link BaanxClient.loginWithOtp}: email and password; the code comes from
+ * {@link LoginWithOtpOptions.onOtpRequired}.
+ *
+ * @example
+ * ```ts
+ * const credentials: Credentials = { email: 'ada@example.com', password };
+ * ```
+ */
+export type Credentials = Omit<LoginInput, 'otpCode'>;
+
+/**
+ * A successful login: the session's token and account state. The client keeps the session
+ * ({@link BaanxClient.session}).
+ *
+ * @example
+ * ```ts
+ * if (result.status === 'authenticated') console.log(result.userId, new Date(result.expiresAt));
+ * ```
+ */
+export interface AuthenticatedResult {
+  /** The discriminant. @example `if (result.status === 'authenticated') { ... }` */
+  status: 'authenticated';
+  /** The bearer token. @example `headers.set('authorization', 'Bearer ' + result.accessToken)` */
+  accessToken: string;
+  /** The user's UUID. @example `console.log(result.userId)` */
+  userId: string;
+  /**
+   * When the token expires, in ms since the epoch (issue time + 6 h).
+   *
+   * @example `new Date(result.expiresAt)`
+   */
+  expiresAt: number;
+  /**
+   * The account's verification state as the server gave it.
+   *
+   * @example `result.verificationState === 'VERIFIED'`
+   */
+  verificationState: string;
+  /**
+   * Whether the account is linked, as the server gave it.
+   *
+   * @example `if (!result.isLinked) { ... }`
+   */
+  isLinked: boolean;
+}
+
+/**
+ * Login needs the SMS code: call {@link BaanxClient.sendOtp} with `userId`, then
+ * {@link BaanxClient.login} again with `otpCode`.
+ *
+ * @example
+ * ```ts
+ * if (result.status === 'otp_required') await client.sendOtp({ userId: result.userId });
+ * ```
+ */
+export interface OtpRequiredResult {
+  /** The discriminant. @example `if (result.status === 'otp_required') { ... }` */
+  status: 'otp_required';
+  /** The user's UUID, for `sendOtp`. @example `await client.sendOtp({ userId: result.userId })` */
+  userId: string;
+  /**
+   * The masked phone number as the server gave it (e.g. `+445*****225`), or `null`.
+   *
+   * @example `hint.textContent = result.phoneNumber ?? ''`
+   */
+  phoneNumber: string | null;
+}
+
+/**
+ * The account has not finished onboarding: no token is handed out.
+ *
+ * @example
+ * ```ts
+ * if (result.status === 'onboarding_required') show(`finish onboarding: ${result.phase}`);
+ * ```
+ */
+export interface OnboardingRequiredResult {
+  /** The discriminant. @example `if (result.status === 'onboarding_required') { ... }` */
+  status: 'onboarding_required';
+  /** The user's UUID. @example `console.log(result.userId)` */
+  userId: string;
+  /** The onboarding phase still to do, e.g. `'PHONE_NUMBER'`. @example `show(result.phase)` */
+  phase: string;
+  /**
+   * The verification state, or `null` when the server gave none.
+   *
+   * @example `result.verificationState ?? 'unknown'`
+   */
+  verificationState: string | null;
+}
+
+/**
+ * What {@link BaanxClient.login} and {@link BaanxClient.loginWithOtp} resolve to: exactly one of
+ * three shapes, told apart by `status`.
+ *
+ * @example
+ * ```ts
+ * const result: LoginResult = await client.login({ email, password });
+ * switch (result.status) {
+ *   case 'authenticated': return result.accessToken;
+ *   case 'otp_required': return askForCode(result.phoneNumber);
+ *   case 'onboarding_required': return showOnboarding(result.phase);
+ * }
+ * ```
+ */
+export type LoginResult = AuthenticatedResult | OtpRequiredResult | OnboardingRequiredResult;
+
+/**
+ * What {@link BaanxClient.sendOtp} resolves to.
+ *
+ * @example
+ * ```ts
+ * const { resendAvailableAt } = await client.sendOtp({ userId });
+ * const waitMs = resendAvailableAt - Date.now();
+ * ```
+ */
+export interface SendOtpResult {
+  /** Always `true` (a failure rejects instead). @example `if (sent.success) { ... }` */
+  success: true;
+  /**
+   * When a resend is allowed, in ms since the epoch.
+   *
+   * @example `new Date(sent.resendAvailableAt)`
+   */
+  resendAvailableAt: number;
+}
+
+/**
+ * The input of {@link BaanxClient.sendOtp}.
+ *
+ * @example
+ * ```ts
+ * const input: SendOtpInput = { userId: result.userId };
+ * ```
+ */
+export interface SendOtpInput {
+  /** The user's UUID, from an `otp_required` result. @example `{ userId: result.userId }` */
+  userId: string;
+}
+
+/**
+ * The session a client keeps after a successful login.
+ *
+ * @example
+ * ```ts
+ * const session: Session | null = client.session;
+ * if (session && session.expiresAt > Date.now()) useToken(session.accessToken);
+ * ```
+ */
+export interface Session {
+  /**
+   * The bearer token.
+   *
+   * @example `headers.set('authorization', 'Bearer ' + session.accessToken)`
+   */
+  accessToken: string;
+  /** The user's UUID. @example `console.log(session.userId)` */
+  userId: string;
+  /** When the token expires, in ms since the epoch. @example `session.expiresAt - Date.now()` */
+  expiresAt: number;
+}
+
+/**
+ * What {@link LoginWithOtpOptions.onOtpRequired} is called with once the code has been sent.
+ *
+ * @example
+ * ```ts
+ * const onOtpRequired = async ({ phoneNumber, resend }: OtpPrompt) =>
+ *   askTheUser(`Code sent to ${phoneNumber}`, { onResend: resend });
+ * ```
+ */
+export interface OtpPrompt {
+  /** The user's UUID. @example `console.log(prompt.userId)` */
+  userId: string;
+  /**
+   * The masked phone number, or `null`.
+   *
+   * @example `label.textContent = prompt.phoneNumber ?? 'your phone'`
+   */
+  phoneNumber: string | null;
+  /**
+   * Sends the code again (as {@link BaanxClient.sendOtp} for this user, with the flow's signal).
+   *
+   * @example
+   * ```ts
+   * resendButton.onclick = async () => {
+   *   const { resendAvailableAt } = await prompt.resend();
+   *   startCountdown(resendAvailableAt);
+   * };
+   * ```
+   */
+  resend(): Promise<SendOtpResult>;
+}
+
+/**
+ * The options of {@link BaanxClient.loginWithOtp}: how to get the code from the user, plus the
+ * usual {@link CallOptions} for the whole flow.
+ *
+ * @example
+ * ```ts
+ * const options: LoginWithOtpOptions = {
+ *   onOtpRequired: ({ phoneNumber }) => askTheUser(phoneNumber),
+ *   signal: controller.signal,
+ * };
+ * ```
+ */
+export interface LoginWithOtpOptions extends CallOptions {
+  /**
+   * Called only when the account needs a code, after it was sent; returns the code (or its
+   * Promise). Throwing or rejecting abandons the flow, which rejects with code `'aborted'`.
+   *
+   * @example
+   * ```ts
+   * await client.loginWithOtp({ email, password }, {
+   *   onOtpRequired: async () => window.prompt('Code?') ?? '',
+   * });
+   * ```
+   */
+  onOtpRequired: (prompt: OtpPrompt) => string | PromiseLike<string>;
+}
+
+/**
+ * A client for one Baanx environment, made by {@link createClient}. Identical calls still in
+ * flight on one client share one request and one Promise.
+ *
+ * @example
+ * ```ts
+ * const client: BaanxClient = await createClient({ baseUrl, clientKey });
+ * ```
+ */
+export interface BaanxClient {
+  /**
+   * Password login, with `otpCode` on the second step.
+   *
+   * @example
+   * ```ts
+   * let result = await client.login({ email, password });
+   * if (result.status === 'otp_required') {
+   *   await client.sendOtp({ userId: result.userId });
+   *   result = await client.login({ email, password, otpCode: await askTheUser() });
+   * }
+   * ```
+   */
+  login(input: LoginInput, options?: CallOptions): Promise<LoginResult>;
+  /**
+   * Sends (or resends) the SMS code. Within the cooldown for that `userId` it rejects with
+   * `'resend_cooldown'` and `retryAfterMs`, sending nothing.
+   *
+   * @example
+   * ```ts
+   * const { resendAvailableAt } = await client.sendOtp({ userId: result.userId });
+   * ```
+   */
+  sendOtp(input: SendOtpInput, options?: CallOptions): Promise<SendOtpResult>;
+  /**
+   * The whole flow in one call: login; if a code is needed, send it, await `onOtpRequired` for
+   * it and log in with it. A rejected code rejects with `'invalid_otp'` (never resubmitted).
+   *
+   * @example
+   * ```ts
+   * const result = await client.loginWithOtp({ email, password }, {
+   *   onOtpRequired: ({ phoneNumber }) => askTheUser(phoneNumber),
+   * });
+   * ```
+   */
+  loginWithOtp(input: Credentials, options: LoginWithOtpOptions): Promise<LoginResult>;
+  /**
+   * Ends the session on the server; {@link BaanxClient.session} is cleared even when that fails.
+   *
+   * @example
+   * ```ts
+   * await client.logout().catch(() => {}); // the local session is gone either way
+   * ```
+   */
+  logout(options?: CallOptions): Promise<void>;
+  /**
+   * The session after a successful login, else `null` (a fresh copy on each read).
+   *
+   * @example
+   * ```ts
+   * if (client.session) showSignedIn(client.session.userId);
+   * ```
+   */
+  readonly session: Session | null;
+}
+
+/**
+ * Every code a {@link BaanxError} can carry, keyed by its upper-case name. Frozen.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BaanxError && error.code === ErrorCode.INVALID_OTP) askAgain();
+ * ```
+ */
+export declare const ErrorCode: Readonly<{
+  /**
+   * Bad input or config, found before any request; `field` names it.
+   *
+   * @example `ErrorCode.INVALID_ARGUMENT`
+   */
+  INVALID_ARGUMENT: 'invalid_argument';
+  /** Login without a code answered 401, 403 or 404. @example `ErrorCode.INVALID_CREDENTIALS` */
+  INVALID_CREDENTIALS: 'invalid_credentials';
+  /** The code was rejected. @example `ErrorCode.INVALID_OTP` */
+  INVALID_OTP: 'invalid_otp';
+  /** The code had expired. @example `ErrorCode.OTP_EXPIRED` */
+  OTP_EXPIRED: 'otp_expired';
+  /** Locked, or too many attempts. @example `ErrorCode.ACCOUNT_LOCKED` */
+  ACCOUNT_LOCKED: 'account_locked';
+  /** The account is disabled. @example `ErrorCode.ACCOUNT_DISABLED` */
+  ACCOUNT_DISABLED: 'account_disabled';
+  /** HTTP 429; `retryAfterMs` where the server said. @example `ErrorCode.RATE_LIMITED` */
+  RATE_LIMITED: 'rate_limited';
+  /**
+   * `sendOtp` within the client's own cooldown; nothing was sent.
+   *
+   * @example `ErrorCode.RESEND_COOLDOWN`
+   */
+  RESEND_COOLDOWN: 'resend_cooldown';
+  /** HTTP 498. @example `ErrorCode.INVALID_CLIENT_KEY` */
+  INVALID_CLIENT_KEY: 'invalid_client_key';
+  /** HTTP 499. @example `ErrorCode.MISSING_CLIENT_KEY` */
+  MISSING_CLIENT_KEY: 'missing_client_key';
+  /** HTTP 401 outside login (e.g. logout with a dead token). @example `ErrorCode.UNAUTHORIZED` */
+  UNAUTHORIZED: 'unauthorized';
+  /** Any 5xx. @example `ErrorCode.SERVER_ERROR` */
+  SERVER_ERROR: 'server_error';
+  /** Any other unexpected status. @example `ErrorCode.HTTP_ERROR` */
+  HTTP_ERROR: 'http_error';
+  /** A body that is not the documented JSON. @example `ErrorCode.INVALID_RESPONSE` */
+  INVALID_RESPONSE: 'invalid_response';
+  /** No response: refused, reset, CORS, DNS. @example `ErrorCode.NETWORK` */
+  NETWORK: 'network';
+  /** No answer within `timeoutMs`. @example `ErrorCode.TIMEOUT` */
+  TIMEOUT: 'timeout';
+  /** The caller's `AbortSignal` fired. @example `ErrorCode.ABORTED` */
+  ABORTED: 'aborted';
+}>;
+
+/**
+ * The code strings themselves: the type of {@link BaanxError.code}.
+ *
+ * @example
+ * ```ts
+ * const messages: Partial<Record<ErrorCode, string>> = { invalid_otp: 'That code is not right.' };
+ * ```
+ */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The details a {@link BaanxError} carries besides its code and message.
+ *
+ * @example
+ * ```ts
+ * const details: BaanxErrorDetails = { status: 429, retryAfterMs: 30_000 };
+ * ```
+ */
+export interface BaanxErrorDetails {
+  /** HTTP status; `0` (the default) when there was no response. @example `{ status: 503 }` */
+  status?: number;
+  /** The offending input, for `'invalid_argument'`. @example `{ field: 'email' }` */
+  field?: string;
+  /** How long to wait before trying again, in ms. @example `{ retryAfterMs: 60_000 }` */
+  retryAfterMs?: number;
+}
+
+/**
+ * The one error type every rejection of this module carries. Its message never contains the
+ * password, code, access token or client key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.login({ email, password });
+ * } catch (error) {
+ *   if (error instanceof BaanxError && error.code === ErrorCode.RATE_LIMITED) {
+ *     wait(error.retryAfterMs);
+ *   }
+ * }
+ * ```
+ */
+export declare class BaanxError extends Error {
+  /**
+   * Made by the module; apps normally only read these.
+   *
+   * @example
+   * ```ts
+   * const error = new BaanxError('network', 'offline', { status: 0 });
+   * ```
+   */
+  constructor(code: ErrorCode, message: string, details?: BaanxErrorDetails);
+  /** Always `'BaanxError'`. @example `error.name === 'BaanxError'` */
+  readonly name: 'BaanxError';
+  /**
+   * What went wrong, as one of the {@link ErrorCode} strings.
+   *
+   * @example `error.code === 'invalid_otp'`
+   */
+  readonly code: ErrorCode;
+  /**
+   * The HTTP status, `0` when there was no response.
+   *
+   * @example `if (error.status >= 500) retryLater()`
+   */
+  readonly status: number;
+  /**
+   * For `'invalid_argument'`: the input at fault (`'email'`, `'otpCode'`, ...).
+   *
+   * @example `form.elements[error.field]`
+   */
+  readonly field?: string;
+  /**
+   * For `'rate_limited'` and `'resend_cooldown'`: ms until a retry may work.
+   *
+   * @example `setTimeout(enable, error.retryAfterMs)`
+   */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * Loads the WebAssembly module (once per page; later calls reuse it) and returns a client for one
+ * Baanx environment. Rejects with {@link BaanxError} `'invalid_argument'` for a bad config, or
+ * `'network'` when the `.wasm` cannot be loaded.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'baanx-auth';
+ * const client = await createClient({
+ *   baseUrl: 'https://dev.api.baanx.com',
+ *   clientKey: 'your-client-key',
+ * });
+ * ```
+ */
+export declare function createClient(config: CreateClientOptions): Promise<BaanxClient>;
+
+/**
+ * What {@link memoryStats} reports, in bytes.
+ *
+ * @example
+ * ```ts
+ * const { heapBytesInUse }: MemoryStats = await memoryStats();
+ * ```
+ */
+export interface MemoryStats {
+  /** Bytes of the WebAssembly heap in use. @example `stats.heapBytesInUse` */
+  heapBytesInUse: number;
+  /** The size of that heap. @example `stats.heapBytesTotal` */
+  heapBytesTotal: number;
+  /** The size of the whole WebAssembly memory. @example `stats.wasmMemoryBytes` */
+  wasmMemoryBytes: number;
+}
+
+/**
+ * Diagnostics: the WebAssembly heap after the module loaded (it loads the module if needed).
+ * Steady in-use bytes over many calls show that nothing leaks.
+ *
+ * @example
+ * ```ts
+ * const before = await memoryStats();
+ * // ... many calls ...
+ * console.assert((await memoryStats()).heapBytesInUse === before.heapBytesInUse);
+ * ```
+ */
+export declare function memoryStats(): Promise<MemoryStats>;
+
+/**
+ * The raw Emscripten module factory, exported by the generated code. Not part of the contract
+ * (it bypasses {@link createClient}, the error mapping and the `.wasm` lookup) and may go away;
+ * declared here only because the module exports it.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * // Do not use: call createClient instead.
+ * ```
+ */
+declare function BaanxModule(moduleArg?: { wasm?: WebAssembly.Module }): Promise<unknown>;
+export default BaanxModule;
