@@ -1,6 +1,7 @@
 #include "native/loopback_transport.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <utility>
 
 #include <httplib.h>
@@ -86,6 +87,14 @@ Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callb
 
 void LoopbackTransport::run(RequestId id, Request& state, const std::string& path,
                             HttpRequest& request) {
+  // A write to a connection the server (or cancel()) has closed raises SIGPIPE in the writing
+  // thread, and httplib 0.11 does not send with MSG_NOSIGNAL: blocked here, the write fails with
+  // EPIPE instead of the signal ending the process.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+
   httplib::Request outgoing;
   outgoing.method = request.method;
   outgoing.path = path;
