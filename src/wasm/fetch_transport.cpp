@@ -11,51 +11,73 @@
 // The body is copied at once. Exactly one Module.fetched(id, outcome, status, headers, body)
 // follows, always on a later turn of the event loop, unless baanx_fetch_abort(id) comes first.
 // Outcomes: 0 a response (any status), 1 no response (refused, reset, CORS, DNS), 2 no answer
-// within timeoutMs. Response headers come as "name\nvalue\n" per header; fetch() has already
-// trimmed the values and joined repeated headers with ", ".
+// within timeoutMs. Of the response headers only Retry-After is passed on ("retry-after\nvalue\n"),
+// the one the core reads: walking all of them cost more than the rest of the glue together.
+//
+// Timeouts share one setTimeout, set for the earliest deadline of the requests in flight and left
+// running when requests end: back-to-back calls then start no timer at all, and a timer that
+// fires with nothing due only sets itself again for the next deadline, if any.
 // clang-format off
 EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
                           const char* const* headers, const char* body, size_t bodyLength,
                           double timeoutMs), {
-  var requests = Module["fetches"] || (Module["fetches"] = {});
-  var controller = new AbortController();
+  var fetches = Module["fetches"] || (Module["fetches"] = {requests: new Map(), timerAt: 0});
+  var requests = fetches.requests;
+  var expire = function() {
+    fetches.timerAt = 0;
+    var now = performance.now();
+    var next = 0;
+    requests.forEach(function(request) {
+      if (request.deadline <= now) {
+        request.settle(2, 0, "", "");
+        request.controller.abort();
+      } else if (!next || request.deadline < next) {
+        next = request.deadline;
+      }
+    });
+    // A request started from a completion above may have set the timer already.
+    if (next && (!fetches.timerAt || next < fetches.timerAt)) {
+      fetches.timerAt = next;
+      setTimeout(expire, next - now);
+    }
+  };
   var list = [];
   for (var at = headers >> 2; HEAPU32[at]; at += 2) {
     list.push([UTF8ToString(HEAPU32[at]), UTF8ToString(HEAPU32[at + 1])]);
   }
-  var settle = function(outcome, status, head, data) {
-    if (requests[id] !== controller) return;
-    delete requests[id];
-    clearTimeout(timer);
+  var request = {controller: new AbortController(), deadline: performance.now() + timeoutMs};
+  request.settle = function(outcome, status, head, data) {
+    if (requests.get(id) !== request) return;
+    requests.delete(id);
     Module["fetched"](id, outcome, status, head, data);
   };
-  var timer = setTimeout(function() {
-    settle(2, 0, "", "");
-    controller.abort();
-  }, timeoutMs);
-  requests[id] = controller;
+  requests.set(id, request);
+  if (!fetches.timerAt || request.deadline < fetches.timerAt) {
+    fetches.timerAt = request.deadline;
+    setTimeout(expire, timeoutMs);
+  }
   fetch(UTF8ToString(url), {
     method: UTF8ToString(method),
     headers: list,
     body: HEAPU8.slice(body, body + bodyLength),
-    signal: controller.signal
+    signal: request.controller.signal
   }).then(function(response) {
-    return response.arrayBuffer().then(function(data) {
-      var head = "";
-      response.headers.forEach(function(value, name) { head += name + "\n" + value + "\n"; });
-      return [response.status, head, new Uint8Array(data)];
-    });
-  }).then(function(answer) { settle(0, answer[0], answer[1], answer[2]); },
-          function() { settle(1, 0, "", ""); });
+    return response.arrayBuffer().then(function(data) { return [response, data]; });
+  }).then(function(answer) {
+    var retryAfter = answer[0].headers.get("retry-after");
+    var head = retryAfter === null ? "" : "retry-after\n" + retryAfter + "\n";
+    request.settle(0, answer[0].status, head, new Uint8Array(answer[1]));
+  }, function() { request.settle(1, 0, "", ""); });
 });
 
-// Stops request `id` (its timer and its connection); no Module.fetched follows for it.
+// Stops request `id` (its connection; the shared timer finds nothing due for it); no
+// Module.fetched follows for it.
 EM_JS(void, baanx_fetch_abort, (double id), {
-  var requests = Module["fetches"] || {};
-  var controller = requests[id];
-  if (controller) {
-    delete requests[id];
-    controller.abort();
+  var requests = Module["fetches"] ? Module["fetches"].requests : new Map();
+  var request = requests.get(id);
+  if (request) {
+    requests.delete(id);
+    request.controller.abort();
   }
 });
 // clang-format on

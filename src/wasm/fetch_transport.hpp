@@ -20,7 +20,7 @@ class FetchTransport final : public Transport {
 
   // How a request started by send() ended, as its JS side reports it (bindings.cpp binds this).
   enum Outcome { kResponse = 0, kNetworkFailure = 1, kTimedOut = 2 };
-  // headers: "name\nvalue\n" per header, as fetch() gave them.
+  // headers: "name\nvalue\n" per header passed on (the JS side passes Retry-After only).
   void complete(RequestId id, int outcome, int status, const std::string& headers,
                 std::string body);
 

@@ -866,6 +866,41 @@ describe('timeout', () => {
       `settled after ${value.elapsedMs} ms`);
   });
 
+  // The module's requests share one timer, set for the earliest deadline in flight.
+  test('a short timeout started while a long one is in flight fires on time', async () => {
+    await fault({ path: LOGIN, kind: 'delay', delayMs: 1500, times: 2 });
+    const { value } = await run(async (m, config, { grace, ada, password }, h) => {
+      const client = await m.createClient(config);
+      const long = h.capture(() => client.login({ email: grace, password }, { timeoutMs: 5000 }));
+      await h.sleep(20);
+      const short = h.capture(() => client.login({ email: ada, password }, { timeoutMs: 300 }));
+      return Promise.all([long, short]);
+    }, { grace: USERS.grace, ada: USERS.ada, password: PASSWORD });
+    const [long, short] = value;
+    assertBaanxError(short, { code: 'timeout', status: 0 });
+    assert.ok(short.elapsedMs >= 250 && short.elapsedMs < 1200, `settled after ${short.elapsedMs} ms`);
+    assert.equal(long.error, undefined, 'the long call was cut short by the short one');
+    assert.equal(long.value.status, 'authenticated');
+  });
+
+  test('after many quick calls, a slow call still times out on time', async () => {
+    // The quick calls leave the shared timer set for their 15 s default deadlines.
+    const quick = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const statuses = [];
+      for (let i = 0; i < 30; i++) statuses.push((await client.login({ email, password })).status);
+      return statuses;
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(new Set(quick.value), new Set(['authenticated']));
+    await fault({ path: LOGIN, kind: 'delay', delayMs: 2000 });
+    const { value } = await run(async (m, config, { email, password }, h) => {
+      const client = await m.createClient(config);
+      return h.capture(() => client.login({ email, password }, { timeoutMs: 300 }));
+    }, { email: USERS.grace, password: PASSWORD });
+    assertBaanxError(value, { code: 'timeout', status: 0 });
+    assert.ok(value.elapsedMs >= 250 && value.elapsedMs < 1200, `settled after ${value.elapsedMs} ms`);
+  });
+
   test('a per-call timeoutMs overrides the client-level one', async () => {
     await fault({ path: LOGIN, kind: 'delay', delayMs: 700 });
     const { value } = await run(async (m, config, { email, password }, h) => {
