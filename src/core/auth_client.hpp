@@ -5,10 +5,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -89,10 +89,10 @@ class AuthClient {
   Transport& transport_;
   const Clock& clock_;
   std::optional<Session> session_;
-  std::unordered_map<std::string, std::int64_t> resendAvailableAt_;  // by lower-case userId
-  std::unordered_map<CallId, std::shared_ptr<InFlight>> inFlight_;
-  std::unordered_map<std::string, CallId> byDedupeKey_;
-  std::unordered_map<CallId, std::shared_ptr<OtpFlow>> flows_;
+  std::map<std::string, std::int64_t> resendAvailableAt_;  // by lower-case userId
+  std::map<CallId, std::shared_ptr<InFlight>> inFlight_;
+  std::map<std::string, CallId> byDedupeKey_;
+  std::map<CallId, std::shared_ptr<OtpFlow>> flows_;
   CallId nextCallId_ = 1;
 };
 

@@ -221,9 +221,13 @@ Result<ClientConfig> parseClientConfig(const json& config) {
   }
 
   if (const json* region = member(config, "region")) {
-    if (*region == "international") {
+    // Compared as text, not as json == "..." (which builds a json and pulls in json's whole
+    // operator==: about 1 KB of WebAssembly).
+    const std::string_view name =
+        region->is_string() ? std::string_view(region->get_ref<const std::string&>()) : "";
+    if (name == "international") {
       parsed.region = Region::kInternational;
-    } else if (*region == "us") {
+    } else if (name == "us") {
       parsed.region = Region::kUs;
     } else {
       return invalidArgument("region", "region must be 'international' or 'us'");

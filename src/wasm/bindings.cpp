@@ -9,10 +9,10 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include <emscripten/bind.h>
@@ -108,11 +108,11 @@ const Clock& clock() {
 // that call's very Promise.
 struct ClientEntry {
   std::unique_ptr<AuthClient> client;
-  std::unordered_map<AuthClient::CallId, JSValue> promises;
+  std::map<AuthClient::CallId, JSValue> promises;
 };
 
-std::unordered_map<int, std::unique_ptr<ClientEntry>>& clients() {
-  static std::unordered_map<int, std::unique_ptr<ClientEntry>> registry;
+std::map<int, std::unique_ptr<ClientEntry>>& clients() {
+  static std::map<int, std::unique_ptr<ClientEntry>> registry;
   return registry;
 }
 
@@ -122,8 +122,8 @@ ClientEntry* findEntry(int handle) {
 }
 
 // Open loginWithOtp prompts, by ticket, waiting for the app's code.
-std::unordered_map<int, AuthClient::CodeAnswer>& codeAnswers() {
-  static std::unordered_map<int, AuthClient::CodeAnswer> pending;
+std::map<int, AuthClient::CodeAnswer>& codeAnswers() {
+  static std::map<int, AuthClient::CodeAnswer> pending;
   return pending;
 }
 
