@@ -2,7 +2,7 @@
 // the package's "exports". Compiled only (tsc --noEmit --strict, by typecheck.test.mjs), never run:
 // every public name is used as the contract says, and each wrong use below must be an error
 // (an unused @ts-expect-error fails the compile just as an unexpected error does).
-import BaanxModule, {
+import {
   type AuthenticatedResult,
   type BaanxClient,
   BaanxError,
@@ -149,9 +149,6 @@ export async function documentedUse(): Promise<void> {
   const bytes: [number, number, number] = [heapBytesInUse, heapBytesTotal, wasmMemoryBytes];
   void bytes;
 
-  // The internal factory is declared (it is exported at run time) and typed, not any.
-  const factory: (moduleArg?: { wasm?: WebAssembly.Module }) => Promise<unknown> = BaanxModule;
-  void factory;
 }
 
 // ErrorCode: exactly the 17 codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.

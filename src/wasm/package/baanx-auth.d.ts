@@ -627,17 +627,3 @@ export interface MemoryStats {
  * ```
  */
 export declare function memoryStats(): Promise<MemoryStats>;
-
-/**
- * The raw Emscripten module factory, exported by the generated code. Not part of the contract
- * (it bypasses {@link createClient}, the error mapping and the `.wasm` lookup) and may go away;
- * declared here only because the module exports it.
- *
- * @internal
- * @example
- * ```ts
- * // Do not use: call createClient instead.
- * ```
- */
-declare function BaanxModule(moduleArg?: { wasm?: WebAssembly.Module }): Promise<unknown>;
-export default BaanxModule;
