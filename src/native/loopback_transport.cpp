@@ -40,13 +40,18 @@ void LoopbackTransport::reapWorkers() {
   }
 }
 
-void LoopbackTransport::stopInBackground(std::shared_ptr<Request> state) {
+void LoopbackTransport::spawn(std::function<void()> body) {
+  reapWorkers();
   auto done = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([state = std::move(state), done] {
-    state->client->stop();
+  std::thread thread([body = std::move(body), done] {
+    body();
     done->store(true);
   });
   workers_.push_back(Worker{std::move(thread), std::move(done)});
+}
+
+void LoopbackTransport::stopInBackground(std::shared_ptr<Request> state) {
+  spawn([state = std::move(state)] { state->client->stop(); });
 }
 
 Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callback) {
@@ -75,13 +80,9 @@ Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callb
     id = nextId_++;
     active_.emplace(id, state);
   }
-  reapWorkers();
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([this, id, state, done, path, request = std::move(request)]() mutable {
+  spawn([this, id, state, path, request = std::move(request)]() mutable {
     run(id, *state, path, request);
-    done->store(true);
   });
-  workers_.push_back(Worker{std::move(thread), std::move(done)});
   return id;
 }
 

@@ -21,26 +21,31 @@
 EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
                           const char* const* headers, const char* body, size_t bodyLength,
                           double timeoutMs), {
-  var fetches = Module["fetches"] || (Module["fetches"] = {requests: new Map(), timerAt: 0});
-  var requests = fetches.requests;
-  var expire = function() {
-    fetches.timerAt = 0;
-    var now = performance.now();
-    var next = 0;
-    requests.forEach(function(request) {
-      if (request.deadline <= now) {
-        request.settle(2, 0, "", "");
-        request.controller.abort();
-      } else if (!next || request.deadline < next) {
-        next = request.deadline;
+  var fetches = Module["fetches"];
+  if (!fetches) {
+    // Made once: the requests in flight by id, and the shared timer (when it is due, and what it
+    // runs).
+    fetches = Module["fetches"] = {requests: new Map(), timerAt: 0};
+    fetches.expire = function() {
+      fetches.timerAt = 0;
+      var now = performance.now();
+      var next = 0;
+      fetches.requests.forEach(function(request) {
+        if (request.deadline <= now) {
+          request.settle(2, 0, "", "");
+          request.controller.abort();
+        } else if (!next || request.deadline < next) {
+          next = request.deadline;
+        }
+      });
+      // A request started from a completion above may have set the timer already.
+      if (next && (!fetches.timerAt || next < fetches.timerAt)) {
+        fetches.timerAt = next;
+        setTimeout(fetches.expire, next - now);
       }
-    });
-    // A request started from a completion above may have set the timer already.
-    if (next && (!fetches.timerAt || next < fetches.timerAt)) {
-      fetches.timerAt = next;
-      setTimeout(expire, next - now);
-    }
-  };
+    };
+  }
+  var requests = fetches.requests;
   var list = [];
   for (var at = headers >> 2; HEAPU32[at]; at += 2) {
     list.push([UTF8ToString(HEAPU32[at]), UTF8ToString(HEAPU32[at + 1])]);
@@ -54,7 +59,7 @@ EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
   requests.set(id, request);
   if (!fetches.timerAt || request.deadline < fetches.timerAt) {
     fetches.timerAt = request.deadline;
-    setTimeout(expire, timeoutMs);
+    setTimeout(fetches.expire, timeoutMs);
   }
   fetch(UTF8ToString(url), {
     method: UTF8ToString(method),

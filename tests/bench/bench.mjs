@@ -140,40 +140,61 @@ window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshT
 window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
 </script>`;
 
-// Each load gets a new browser context, and so a new renderer process: nothing compiled by an
-// earlier load (V8 keeps compiled scripts per process) makes a later one look cheaper.
-async function loadOnce(browser, url) {
-  const context = await browser.newContext();
+// Opens url in a new page of context and returns what the page measured (window.bench).
+async function readBench(context, url) {
+  const page = await context.newPage();
   try {
-    const page = await context.newPage();
     await page.goto(url);
     await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 });
     return await page.evaluate(() => window.bench);
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
-async function startup(base) {
+// One uncounted load of each kind (browser start-up, first-use code paths, and for a warm cache
+// the filling of it), then STARTUP_LOADS rounds with the order rotated so that no kind always comes
+// first. load(url) returns window.bench; the result holds each kind's importMs and readyMs.
+async function sampleLoads(base, kinds, load) {
+  const samples = Object.fromEntries(kinds.map((kind) => [kind, { importMs: [], readyMs: [] }]));
+  for (const kind of kinds) await load(base + `bench-${kind}.html`);
+  for (let i = 0; i < STARTUP_LOADS; i++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(i + k) % kinds.length];
+      const result = await load(base + `bench-${kind}.html?load=${i}`);
+      samples[kind].importMs.push(result.importMs);
+      samples[kind].readyMs.push(result.readyMs);
+    }
+  }
+  return samples;
+}
+
+// Runs fn(browser) in a Chromium of its own (not the persistent profile of the other figures).
+async function withChromium(fn) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
   });
   try {
-    const kinds = ['ours', 'peer', 'peer-parse'];
-    const samples = Object.fromEntries(kinds.map((kind) => [kind, { importMs: [], readyMs: [] }]));
-    // One warm-up load of each (browser start-up, first-use code paths in the browser), not counted.
-    for (const kind of kinds) await loadOnce(browser, base + `bench-${kind}.html`);
-    for (let i = 0; i < STARTUP_LOADS; i++) {
-      // Rotate the order so that no kind always comes first.
-      for (let k = 0; k < kinds.length; k++) {
-        const kind = kinds[(i + k) % kinds.length];
-        const result = await loadOnce(browser, base + `bench-${kind}.html?load=${i}`);
-        samples[kind].importMs.push(result.importMs);
-        samples[kind].readyMs.push(result.readyMs);
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+// Each load gets a new browser context, and so a new renderer process: nothing compiled by an
+// earlier load (V8 keeps compiled scripts per process) makes a later one look cheaper.
+function startup(base) {
+  return withChromium(async (browser) => {
+    const samples = await sampleLoads(base, ['ours', 'peer', 'peer-parse'], async (url) => {
+      const context = await browser.newContext();
+      try {
+        return await readBench(context, url);
+      } finally {
+        await context.close();
       }
-    }
+    });
     const oursReady = stats(samples.ours.readyMs);
     const peerParseEval = stats(samples['peer-parse'].importMs);
     return {
@@ -187,41 +208,16 @@ async function startup(base) {
       },
       oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
     };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
-// A returning visitor: one browser context (one HTTP cache), the files cacheable, one uncounted
-// load of each kind to fill the caches, then new pages in that context, alternated.
-async function startupCached(base) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  try {
+// A returning visitor: one browser context (one HTTP cache), the files cacheable, new pages in
+// that context.
+function startupCached(base) {
+  return withChromium(async (browser) => {
     const context = await browser.newContext();
-    const load = async (url) => {
-      const page = await context.newPage();
-      try {
-        await page.goto(url);
-        await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 });
-        return await page.evaluate(() => window.bench);
-      } finally {
-        await page.close();
-      }
-    };
-    const kinds = ['ours-cached', 'peer-cached'];
-    const samples = Object.fromEntries(kinds.map((kind) => [kind, { importMs: [], readyMs: [] }]));
-    for (const kind of kinds) await load(base + `bench-${kind}.html`);
-    for (let i = 0; i < STARTUP_LOADS; i++) {
-      for (const kind of i % 2 ? [...kinds].reverse() : kinds) {
-        const result = await load(base + `bench-${kind}.html?load=${i}`);
-        samples[kind].importMs.push(result.importMs);
-        samples[kind].readyMs.push(result.readyMs);
-      }
-    }
+    const samples = await sampleLoads(base, ['ours-cached', 'peer-cached'],
+      (url) => readBench(context, url));
     return {
       loads: STARTUP_LOADS,
       ours: {
@@ -233,9 +229,7 @@ async function startupCached(base) {
         importAndConstructMs: stats(samples['peer-cached'].readyMs),
       },
     };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 async function perCall(browser, base) {

@@ -347,17 +347,22 @@ TEST_F(CoreAgainstMock, TenThousandMixedCallsLeaveNothingBehind) {
     ++completions;
     ++outcomes[what];
   };
+  const auto recordError = [&](const Error& error) {
+    record("error:" + std::string(errorCodeName(error.code)));
+  };
   const auto onLogin = [&](Result<LoginResult> result) {
-    if (!result.ok()) return record("error:" + std::string(errorCodeName(result.error().code)));
+    if (!result.ok()) return recordError(result.error());
     if (std::holds_alternative<Authenticated>(result.value())) return record("ok:authenticated");
     if (std::holds_alternative<OtpRequired>(result.value())) return record("ok:otp_required");
     record("ok:onboarding_required");
   };
   const auto onSend = [&](Result<SendOtpResult> result) {
-    record(result.ok() ? "ok:sent" : "error:" + std::string(errorCodeName(result.error().code)));
+    if (!result.ok()) return recordError(result.error());
+    record("ok:sent");
   };
   const auto onLogout = [&](Result<LogoutResult> result) {
-    record(result.ok() ? "ok:logout" : "error:" + std::string(errorCodeName(result.error().code)));
+    if (!result.ok()) return recordError(result.error());
+    record("ok:logout");
   };
 
   const auto start = [&](int i) {
