@@ -21,6 +21,7 @@ BAANX_APT_PACKAGES=(
   clang-tidy-14            # static analysis (toolchain/tidy, ctest lint.clang-tidy)
   chromium                 # headless browser for the WASM and demo page tests
   wrk                      # load test of the mock server
+  esbuild                  # minifies the built module (src/wasm/CMakeLists.txt)
   nodejs npm
 )
 

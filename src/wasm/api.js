@@ -136,6 +136,11 @@ class Client {
   }
 }
 
+// The module ships minified, which shortens class names: keep the real ones (BaanxError.name, and
+// what a console shows for an error's constructor or a client).
+Object.defineProperty(BaanxError, 'name', { value: 'BaanxError' });
+Object.defineProperty(Client, 'name', { value: 'Client' });
+
 /** Loads the module (once per page) and returns a client for one Baanx environment. */
 export async function createClient(config) {
   const locateFile = config && typeof config.locateFile === 'function' ? config.locateFile : null;

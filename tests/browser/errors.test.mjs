@@ -34,6 +34,7 @@ function pageHelpers(m) {
     isBaanxError: e instanceof m.BaanxError,
     isError: e instanceof Error,
     name: e && e.name,
+    constructorName: e && e.constructor && e.constructor.name,
     code: e && e.code,
     status: e && e.status,
     message: e && e.message,
@@ -145,6 +146,8 @@ function assertBaanxError(outcome, expected) {
   assert.equal(e.isBaanxError, true, `not a BaanxError (code ${e.code}, name ${e.name})`);
   assert.equal(e.isError, true, 'not an Error');
   assert.equal(e.name, 'BaanxError');
+  // The module ships minified: the class keeps its name all the same.
+  assert.equal(e.constructorName, 'BaanxError');
   assert.equal(e.code, expected.code);
   assert.equal(e.status, expected.status, `status of ${expected.code}`);
   assert.equal(typeof e.message, 'string');
