@@ -62,10 +62,21 @@ let loading;
 // directory given to locateFile is worked out from a copy of import.meta.url: written as
 // new URL('.', import.meta.url), bundlers take it for an asset too, and Vite copies this whole
 // module into the build for it and hands locateFile that copy's URL instead of a directory.
-function compileWasm(locateFile) {
+// A module run from a blob: or data: URL has no directory: locateFile gets '' and is the only way
+// to the .wasm. Async, so that whatever goes wrong (locateFile throwing too) rejects.
+async function compileWasm(locateFile) {
   const moduleUrl = import.meta.url;
+  let directory = '';
+  try {
+    directory = new URL('.', moduleUrl).href;
+  } catch {
+    if (!locateFile) {
+      throw new Error(`this module was loaded from ${moduleUrl.split(':')[0]}: URL, which has no ` +
+        'directory to find baanx-auth.wasm in: pass locateFile to createClient');
+    }
+  }
   const url = locateFile
-    ? locateFile('baanx-auth.wasm', new URL('.', moduleUrl).href)
+    ? locateFile('baanx-auth.wasm', directory)
     : new URL('baanx-auth.wasm', import.meta.url).href;
   const get = () => fetch(url, { credentials: 'same-origin' });
   return WebAssembly.compileStreaming(get()).catch(() => get().then((response) => {

@@ -256,6 +256,43 @@ describe('createClient', () => {
   });
 });
 
+describe('loading the .wasm', () => {
+  // Each import of a new blob: URL is a new module instance, with nothing loaded yet.
+  test('a module run from a blob: URL needs locateFile, and says so with a BaanxError', async () => {
+    const outcome = await page.evaluate(async ({ base, key, email, password }) => {
+      const text = await (await fetch('/baanx-auth.mjs')).text();
+      const fresh = () => import(URL.createObjectURL(new Blob([text], { type: 'text/javascript' })));
+      const describe = (e) => ({ baanx: e instanceof Error && e.name === 'BaanxError', code: e.code,
+        message: e.message });
+      const result = {};
+      const config = { baseUrl: base, clientKey: key };
+      const bare = await fresh();
+      result.bare = await bare.createClient(config).then(() => 'resolved', describe);
+      const throwing = await fresh();
+      result.throwing = await throwing.createClient({ ...config, locateFile: () => {
+        throw new Error('no CDN configured');
+      } }).then(() => 'resolved', describe);
+      const located = await fresh();
+      const asked = [];
+      const client = await located.createClient({ ...config, locateFile: (name, directory) => {
+        asked.push([name, directory]);
+        return `${location.origin}/${name}`;
+      } });
+      result.asked = asked;
+      result.status = (await client.login({ email, password })).status;
+      return result;
+    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+    assert.equal(outcome.bare.baanx, true);
+    assert.equal(outcome.bare.code, 'network');
+    assert.match(outcome.bare.message, /blob: URL.*pass locateFile/);
+    assert.equal(outcome.throwing.baanx, true);
+    assert.equal(outcome.throwing.code, 'network');
+    assert.match(outcome.throwing.message, /no CDN configured/);
+    assert.deepEqual(outcome.asked, [['baanx-auth.wasm', '']]);
+    assert.equal(outcome.status, 'authenticated');
+  });
+});
+
 describe('across origins', () => {
   test('a page on localhost talks to the API on 127.0.0.1 through CORS', async () => {
     const other = await browser.newPage();

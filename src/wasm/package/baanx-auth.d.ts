@@ -82,6 +82,8 @@ export interface CreateClientOptions {
    * (`new URL('baanx-auth.wasm', import.meta.url)`), which bundlers such as Vite follow. Called
    * with the file name (`'baanx-auth.wasm'`) and the module's own directory URL; returns the URL
    * to fetch. Used by the first `createClient` call of a page, which loads the module for all.
+   * A module run from a `blob:` or `data:` URL has no directory: the second argument is then
+   * `''`, and `locateFile` is required (without it, `createClient` rejects with `network`).
    *
    * @example
    * ```ts
