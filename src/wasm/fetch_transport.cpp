@@ -8,11 +8,14 @@
 #include "core/text.hpp"
 
 // Starts fetch() for request `id`: headers is a NULL-terminated array of name, value C strings.
-// The body is copied at once. Exactly one Module.fetched(id, outcome, status, headers, body)
+// The body is copied at once. Exactly one call of the module's baanx_fetched export (bindings.cpp)
 // follows, always on a later turn of the event loop, unless baanx_fetch_abort(id) comes first.
 // Outcomes: 0 a response (any status), 1 no response (refused, reset, CORS, DNS), 2 no answer
 // within timeoutMs. Of the response headers only Retry-After is passed on ("retry-after\nvalue\n"),
-// the one the core reads: walking all of them cost more than the rest of the glue together.
+// the one the core reads: walking all of them cost more than the rest of the glue together. The
+// headers passed on and the body travel in one buffer from the module's malloc (header values are
+// byte strings: one byte per character), which baanx_fetched frees; if malloc fails (a body too
+// big for the memory left), the request ends as a network failure.
 //
 // Timeouts share one setTimeout, set for the earliest deadline of the requests in flight and left
 // running when requests end: back-to-back calls then start no timer at all, and a timer that
@@ -32,7 +35,7 @@ EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
       var next = 0;
       fetches.requests.forEach(function(request) {
         if (request.deadline <= now) {
-          request.settle(2, 0, "", "");
+          request.settle(2, 0, "", null);
           request.controller.abort();
         } else if (!next || request.deadline < next) {
           next = request.deadline;
@@ -54,7 +57,15 @@ EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
   request.settle = function(outcome, status, head, data) {
     if (requests.get(id) !== request) return;
     requests.delete(id);
-    Module["fetched"](id, outcome, status, head, data);
+    var bodyLength = data ? data.length : 0;
+    var buffer = _malloc(head.length + bodyLength + 1);
+    if (!buffer) {
+      _baanx_fetched(id, 1, 0, 0, 0, 0);
+      return;
+    }
+    for (var i = 0; i < head.length; i++) HEAPU8[buffer + i] = head.charCodeAt(i);
+    if (bodyLength) HEAPU8.set(data, buffer + head.length);
+    _baanx_fetched(id, outcome, status, buffer, head.length, bodyLength);
   };
   requests.set(id, request);
   if (!fetches.timerAt || request.deadline < fetches.timerAt) {
@@ -72,11 +83,11 @@ EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
     var retryAfter = answer[0].headers.get("retry-after");
     var head = retryAfter === null ? "" : "retry-after\n" + retryAfter + "\n";
     request.settle(0, answer[0].status, head, new Uint8Array(answer[1]));
-  }, function() { request.settle(1, 0, "", ""); });
+  }, function() { request.settle(1, 0, "", null); });
 });
 
 // Stops request `id` (its connection; the shared timer finds nothing due for it); no
-// Module.fetched follows for it.
+// baanx_fetched follows for it.
 EM_JS(void, baanx_fetch_abort, (double id), {
   var requests = Module["fetches"] ? Module["fetches"].requests : new Map();
   var request = requests.get(id);
