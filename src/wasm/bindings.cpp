@@ -409,6 +409,8 @@ void fetched(double id, int outcome, int status, std::string headers, std::strin
 }  // namespace
 }  // namespace baanx
 
+// The types these functions take and return are registered by embind_builtins.cpp, which
+// registers only those: a new one is added there.
 EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("open", &baanx::open);
   emscripten::function("close", &baanx::close);
