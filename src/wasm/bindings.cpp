@@ -425,6 +425,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void baanx_fetched(double id, int outcome, int s
                               std::move(body));
 }
 
+// The types these functions take and return are registered by embind_builtins.cpp, which
+// registers only those: a new one is added there.
 EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("open", &baanx::open);
   emscripten::function("close", &baanx::close);
