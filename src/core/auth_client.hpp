@@ -10,9 +10,8 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/responses.hpp"
 #include "core/transport.hpp"
 #include "core/validation.hpp"

@@ -1,6 +1,6 @@
 #include "core/requests.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
 
 namespace baanx {
 namespace {

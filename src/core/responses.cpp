@@ -4,8 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "core/json.hpp"
 #include "core/text.hpp"
 #include "core/validation.hpp"
 

@@ -2,8 +2,7 @@
 
 #include <cmath>
 
-#include <nlohmann/json.hpp>
-
+#include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace baanx {

@@ -21,9 +21,9 @@
 #include <emscripten/heap.h>
 #include <emscripten/html5.h>
 #include <emscripten/val.h>
-#include <nlohmann/json.hpp>
 
 #include "core/auth_client.hpp"
+#include "core/json.hpp"
 #include "core/text.hpp"
 #include "wasm/fetch_transport.hpp"
 

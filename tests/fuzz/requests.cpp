@@ -5,8 +5,8 @@
 #include <string>
 
 #include <fuzzer/FuzzedDataProvider.h>
-#include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/requests.hpp"
 #include "core/validation.hpp"
 

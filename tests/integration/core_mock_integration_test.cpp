@@ -19,9 +19,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "core/auth_client.hpp"
+#include "core/json.hpp"
 #include "core/system_clock.hpp"
 #include "mock_server_process.hpp"
 #include "native/loopback_transport.hpp"
