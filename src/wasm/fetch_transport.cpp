@@ -72,18 +72,26 @@ EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
     fetches.timerAt = request.deadline;
     setTimeout(fetches.expire, timeoutMs);
   }
-  fetch(UTF8ToString(url), {
+  var target = UTF8ToString(url);
+  var init = {
     method: UTF8ToString(method),
     headers: list,
     body: HEAPU8.slice(body, body + bodyLength),
     signal: request.controller.signal
-  }).then(function(response) {
-    return response.arrayBuffer().then(function(data) { return [response, data]; });
-  }).then(function(answer) {
-    var retryAfter = answer[0].headers.get("retry-after");
-    var head = retryAfter === null ? "" : "retry-after\n" + retryAfter + "\n";
-    request.settle(0, answer[0].status, head, new Uint8Array(answer[1]));
-  }, function() { request.settle(1, 0, "", null); });
+  };
+  // fetch() itself is called from a microtask, on a short stack: with a DevTools client attached
+  // (a debugger, or a test driver such as Playwright) it records the JS stack of every request,
+  // and here that stack runs through the module's frames, which made each call ~60 us dearer.
+  queueMicrotask(function() {
+    if (requests.get(id) !== request) return;  // cancelled in the meantime
+    fetch(target, init).then(function(response) {
+      return response.arrayBuffer().then(function(data) { return [response, data]; });
+    }).then(function(answer) {
+      var retryAfter = answer[0].headers.get("retry-after");
+      var head = retryAfter === null ? "" : "retry-after\n" + retryAfter + "\n";
+      request.settle(0, answer[0].status, head, new Uint8Array(answer[1]));
+    }, function() { request.settle(1, 0, "", null); });
+  });
 });
 
 // Stops request `id` (its connection; the shared timer finds nothing due for it); no
