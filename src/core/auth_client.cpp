@@ -45,7 +45,7 @@ void finishMessage(Error& error, std::initializer_list<std::string_view> secrets
 struct AuthClient::InFlight {
   Transport::RequestId request = 0;
   std::string dedupeKey;
-  std::function<void(const TransportResult&)> deliver;
+  Callback<void(const TransportResult&)> deliver;
 };
 
 // The loginWithOtp state machine: kLogin -> (kSendCode -> kAwaitCode -> kVerify) -> kDone.
@@ -189,14 +189,14 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
   return options.timeoutMs.value_or(config_.timeoutMs);
 }
 
-template <typename T>
+template <typename T, typename Settle>
 AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
-                                   std::function<Result<T>(const TransportResult&)> settle) {
+                                   Settle settle) {
   if (auto joined = byDedupeKey_.find(key); joined != byDedupeKey_.end()) {
     // Same call already in flight: wait for its result instead of sending again.
     auto& call = *inFlight_.at(joined->second);
     auto previous = std::move(call.deliver);
-    call.deliver = [previous = std::move(previous), settle,
+    call.deliver = [previous = std::move(previous), settle = std::move(settle),
                     done = std::move(done)](const TransportResult& result) {
       previous(result);
       done(settle(result));

@@ -4,12 +4,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/callback.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/responses.hpp"
@@ -34,11 +34,11 @@ class AuthClient {
  public:
   using CallId = std::uint64_t;  // 0: the call finished before it was sent (bad input)
   template <typename T>
-  using Completion = std::function<void(Result<T>)>;
+  using Completion = Callback<void(Result<T>)>;
   // Answers an OtpPrompt once: the code as the app gave it (any JSON value; the core checks it),
   // or nothing when the app could not provide one.
-  using CodeAnswer = std::function<void(std::optional<nlohmann::json> code)>;
-  using AskCode = std::function<void(const OtpPrompt& prompt, CodeAnswer answer)>;
+  using CodeAnswer = Callback<void(std::optional<nlohmann::json> code)>;
+  using AskCode = Callback<void(const OtpPrompt& prompt, CodeAnswer answer)>;
 
   // Validates the config; the transport and clock must outlive the client.
   static Result<std::unique_ptr<AuthClient>> create(const nlohmann::json& config,
@@ -74,9 +74,10 @@ class AuthClient {
   struct InFlight;
   class OtpFlow;
 
-  template <typename T>
-  CallId run(std::string dedupeKey, HttpRequest request, Completion<T> done,
-             std::function<Result<T>(const TransportResult&)> settle);
+  // settle: a lambda taking the TransportResult to a Result<T>. Each caller has its own run, so it
+  // is kept as it is rather than type-erased.
+  template <typename T, typename Settle>
+  CallId run(std::string dedupeKey, HttpRequest request, Completion<T> done, Settle settle);
   CallId loginWith(LoginInput credentials, std::int64_t timeoutMs, Completion<LoginResult> done);
   CallId sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
                      Completion<SendOtpResult> done);

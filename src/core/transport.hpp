@@ -3,12 +3,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "core/callback.hpp"
 
 namespace baanx {
 
@@ -43,7 +44,7 @@ const std::string* findHeader(const HttpHeaders& headers, std::string_view name)
 class Transport {
  public:
   using RequestId = std::uint64_t;
-  using Callback = std::function<void(TransportResult)>;
+  using Callback = baanx::Callback<void(TransportResult)>;
 
   virtual ~Transport() = default;
 

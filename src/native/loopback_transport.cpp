@@ -40,7 +40,7 @@ void LoopbackTransport::reapWorkers() {
   }
 }
 
-void LoopbackTransport::spawn(std::function<void()> body) {
+void LoopbackTransport::spawn(baanx::Callback<void()> body) {
   reapWorkers();
   auto done = std::make_shared<std::atomic<bool>>(false);
   std::thread thread([body = std::move(body), done] {

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -45,7 +44,7 @@ class LoopbackTransport final : public Transport {
   void run(RequestId id, Request& state, const std::string& path, HttpRequest& request);
   void finish(RequestId id, TransportResult result);
   // Runs body on a thread of its own, tracked in workers_ (joining the finished ones first).
-  void spawn(std::function<void()> body);
+  void spawn(baanx::Callback<void()> body);
   // Closes a cancelled or timed-out request's connection on a thread of its own: httplib's stop()
   // waits while the worker is still connecting (it holds the lock stop() needs), and the driving
   // thread must not wait for a server that never accepts.
