@@ -1,5 +1,6 @@
 #include "core/auth_client.hpp"
 
+#include <algorithm>
 #include <initializer_list>
 #include <string_view>
 #include <utility>
@@ -44,7 +45,7 @@ void finishMessage(Error& error, std::initializer_list<std::string_view> secrets
 // A request in flight and everyone waiting for its result.
 struct AuthClient::InFlight {
   Transport::RequestId request = 0;
-  std::string dedupeKey;
+  std::string dedupeKey;  // what an identical call joins by; wiped when the call ends
   Callback<void(const TransportResult&)> deliver;
 };
 
@@ -180,7 +181,7 @@ AuthClient::AuthClient(ClientConfig config, Transport& transport, const Clock& c
 AuthClient::~AuthClient() {
   std::vector<CallId> ids;
   for (const auto& entry : flows_) ids.push_back(entry.first);
-  for (const auto& entry : inFlight_) ids.push_back(entry.first);
+  for (const auto& call : inFlight_) ids.push_back(call.first);
   for (CallId id : ids) abort(id);
   wipe(config_.clientKey);
 }
@@ -192,32 +193,35 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
 template <typename T, typename Settle>
 AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
                                    Settle settle) {
-  if (auto joined = byDedupeKey_.find(key); joined != byDedupeKey_.end()) {
+  auto joined = std::find_if(inFlight_.begin(), inFlight_.end(),
+                             [&key](const auto& call) { return call.second.dedupeKey == key; });
+  if (joined != inFlight_.end()) {
     // Same call already in flight: wait for its result instead of sending again.
-    auto& call = *inFlight_.at(joined->second);
-    auto previous = std::move(call.deliver);
-    call.deliver = [previous = std::move(previous), settle = std::move(settle),
-                    done = std::move(done)](const TransportResult& result) {
+    auto previous = std::move(joined->second.deliver);
+    joined->second.deliver = [previous = std::move(previous), settle = std::move(settle),
+                              done = std::move(done)](const TransportResult& result) mutable {
       previous(result);
       done(settle(result));
     };
     wipe(key);
     wipe(request.body);
-    return joined->second;
+    return joined->first;
   }
   const CallId id = nextCallId_++;
-  auto call = std::make_shared<InFlight>();
-  call->dedupeKey = std::move(key);
-  call->deliver = [settle = std::move(settle),
-                   done = std::move(done)](const TransportResult& result) { done(settle(result)); };
-  inFlight_.emplace(id, call);
-  byDedupeKey_.emplace(call->dedupeKey, id);
-  call->request =
-      transport_.send(std::move(request), [this, id, call](const TransportResult& result) {
-        inFlight_.erase(id);
-        if (auto node = byDedupeKey_.extract(call->dedupeKey)) wipe(node.key());
-        wipe(call->dedupeKey);
-        auto deliver = std::move(call->deliver);
+  auto entry = inFlight_.emplace(
+      id, InFlight{0, std::move(key),
+                   [settle = std::move(settle), done = std::move(done)](
+                       const TransportResult& result) mutable { done(settle(result)); }});
+  // A map node stays put while other calls come and go, and this call's own goes only in its
+  // transport callback, which never runs from inside send().
+  entry.first->second.request =
+      transport_.send(std::move(request), [this, id](const TransportResult& result) {
+        // Out of inFlight_ before delivering: a completion may start (or join) other calls.
+        auto call = inFlight_.find(id);
+        if (call == inFlight_.end()) return;
+        auto deliver = std::move(call->second.deliver);
+        wipe(call->second.dedupeKey);
+        inFlight_.erase(call);
         deliver(result);
       });
   return id;
@@ -233,9 +237,9 @@ void AuthClient::abort(CallId id) {
 }
 
 void AuthClient::cancelCall(CallId id) {
-  auto it = inFlight_.find(id);
-  if (it == inFlight_.end()) return;
-  transport_.cancel(it->second->request);  // the transport completes the call with kAborted
+  auto call = inFlight_.find(id);
+  if (call == inFlight_.end()) return;
+  transport_.cancel(call->second.request);  // the transport completes the call with kAborted
 }
 
 AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann::json& options,
@@ -255,13 +259,14 @@ AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann
 
 AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t timeoutMs,
                                          Completion<LoginResult> done) {
-  auto shared = std::make_shared<LoginInput>(std::move(credentials));
   const std::string timeout = std::to_string(timeoutMs);
-  std::string key = dedupeKey({"login", shared->email, shared->password,
-                               shared->otpCode ? *shared->otpCode : "-", timeout});
-  HttpRequest request = buildLoginRequest(config_, *shared, timeoutMs);
-  auto settle = [this, shared, timeoutMs](const TransportResult& result) {
-    const bool sentCode = shared->otpCode.has_value();
+  std::string key = dedupeKey({"login", credentials.email, credentials.password,
+                               credentials.otpCode ? *credentials.otpCode : "-", timeout});
+  HttpRequest request = buildLoginRequest(config_, credentials, timeoutMs);
+  // Runs once, and wipes the credentials it holds before the completion runs.
+  auto settle = [this, credentials = std::move(credentials),
+                 timeoutMs](const TransportResult& result) mutable {
+    const bool sentCode = credentials.otpCode.has_value();
     Result<LoginResult> outcome =
         std::holds_alternative<TransportFailure>(result)
             ? Result<LoginResult>(transportError(std::get<TransportFailure>(result), timeoutMs))
@@ -272,19 +277,15 @@ AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t ti
       }
     } else {
       Error error = outcome.error();
-      finishMessage(error,
-                    {shared->password, shared->otpCode.value_or(std::string()), config_.clientKey});
+      finishMessage(error, {credentials.password, credentials.otpCode.value_or(std::string()),
+                            config_.clientKey});
       outcome = std::move(error);
     }
+    wipe(credentials.password);
+    if (credentials.otpCode) wipe(*credentials.otpCode);
     return outcome;
   };
-  auto wipeAfter = [shared, done = std::move(done)](Result<LoginResult> outcome) {
-    wipe(shared->password);
-    if (shared->otpCode) wipe(*shared->otpCode);
-    done(std::move(outcome));
-  };
-  return run<LoginResult>(std::move(key), std::move(request), std::move(wipeAfter),
-                          std::move(settle));
+  return run<LoginResult>(std::move(key), std::move(request), std::move(done), std::move(settle));
 }
 
 AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohmann::json& options,
@@ -307,7 +308,8 @@ AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64
   const std::string user = lowerCase(input.userId);
   std::string key = dedupeKey({"sendOtp", user, std::to_string(timeoutMs)});
   // A resend already in flight for this user is joined rather than refused.
-  if (byDedupeKey_.count(key) == 0) {
+  if (std::none_of(inFlight_.begin(), inFlight_.end(),
+                   [&key](const auto& call) { return call.second.dedupeKey == key; })) {
     const std::int64_t now = clock_.nowMs();
     if (auto it = resendAvailableAt_.find(user);
         it != resendAvailableAt_.end() && now < it->second) {
@@ -357,22 +359,22 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
     done(LogoutResult{});
     return 0;
   }
-  auto token = std::make_shared<std::string>(std::move(session_->accessToken));
+  std::string token = std::move(session_->accessToken);
   session_.reset();
   const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
-  HttpRequest request = buildLogoutRequest(config_, *token, timeoutMs);
-  std::string key = dedupeKey({"logout", *token, std::to_string(timeoutMs)});
-  auto settle = [this, token, timeoutMs](const TransportResult& result) {
+  HttpRequest request = buildLogoutRequest(config_, token, timeoutMs);
+  std::string key = dedupeKey({"logout", token, std::to_string(timeoutMs)});
+  auto settle = [this, token = std::move(token), timeoutMs](const TransportResult& result) mutable {
     Result<LogoutResult> outcome =
         std::holds_alternative<TransportFailure>(result)
             ? Result<LogoutResult>(transportError(std::get<TransportFailure>(result), timeoutMs))
             : classifyLogoutResponse(std::get<HttpResponse>(result), clock_.nowMs());
     if (!outcome.ok()) {
       Error error = outcome.error();
-      finishMessage(error, {*token, config_.clientKey});
+      finishMessage(error, {token, config_.clientKey});
       outcome = std::move(error);
     }
-    wipe(*token);
+    wipe(token);
     return outcome;
   };
   return run<LogoutResult>(std::move(key), std::move(request), std::move(done), std::move(settle));

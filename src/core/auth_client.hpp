@@ -90,8 +90,9 @@ class AuthClient {
   const Clock& clock_;
   std::optional<Session> session_;
   std::map<std::string, std::int64_t> resendAvailableAt_;  // by lower-case userId
-  std::map<CallId, std::shared_ptr<InFlight>> inFlight_;
-  std::map<std::string, CallId> byDedupeKey_;
+  // The calls in flight; an identical call joins one through its dedupe key, found by a linear
+  // search (a few calls at most are in flight).
+  std::map<CallId, InFlight> inFlight_;
   std::map<CallId, std::shared_ptr<OtpFlow>> flows_;
   CallId nextCallId_ = 1;
 };
