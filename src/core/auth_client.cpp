@@ -29,6 +29,13 @@ std::string dedupeKey(std::initializer_list<std::string_view> parts) {
   return key;
 }
 
+// The call in `calls` (AuthClient::inFlight_) made with dedupe key `key`, or calls.end().
+template <typename Calls>
+auto findByKey(Calls& calls, const std::string& key) {
+  return std::find_if(calls.begin(), calls.end(),
+                      [&key](const auto& call) { return call.second.dedupeKey == key; });
+}
+
 // Removes secrets from a server's message, then cuts it to a readable length.
 void finishMessage(Error& error, std::initializer_list<std::string_view> secrets) {
   for (std::string_view secret : secrets) {
@@ -193,8 +200,7 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
 template <typename T, typename Settle>
 AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
                                    Settle settle) {
-  auto joined = std::find_if(inFlight_.begin(), inFlight_.end(),
-                             [&key](const auto& call) { return call.second.dedupeKey == key; });
+  auto joined = findByKey(inFlight_, key);
   if (joined != inFlight_.end()) {
     // Same call already in flight: wait for its result instead of sending again.
     auto previous = std::move(joined->second.deliver);
@@ -308,8 +314,7 @@ AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64
   const std::string user = lowerCase(input.userId);
   std::string key = dedupeKey({"sendOtp", user, std::to_string(timeoutMs)});
   // A resend already in flight for this user is joined rather than refused.
-  if (std::none_of(inFlight_.begin(), inFlight_.end(),
-                   [&key](const auto& call) { return call.second.dedupeKey == key; })) {
+  if (findByKey(inFlight_, key) == inFlight_.end()) {
     const std::int64_t now = clock_.nowMs();
     if (auto it = resendAvailableAt_.find(user);
         it != resendAvailableAt_.end() && now < it->second) {

@@ -36,10 +36,14 @@ bool isHexDigit(char c) {
 }
 
 void wipe(std::string& secret) {
-  // volatile keeps the compiler from dropping stores to memory that is about to be released.
-  volatile char* bytes = secret.data();
-  for (std::size_t i = 0; i < secret.size(); ++i) bytes[i] = 0;
+  wipe(secret.data(), secret.size());
   secret.clear();
+}
+
+void wipe(char* bytes, std::size_t size) {
+  // volatile keeps the compiler from dropping stores to memory that is about to be released.
+  volatile char* target = bytes;
+  for (std::size_t i = 0; i < size; ++i) target[i] = 0;
 }
 
 }  // namespace baanx

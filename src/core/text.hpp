@@ -1,6 +1,7 @@
 // Small ASCII string helpers shared by the core. Locale-free on purpose.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,7 @@ bool isHexDigit(char c);
 
 // Overwrites the bytes of a secret before the string lets go of its memory.
 void wipe(std::string& secret);
+// The same for `size` bytes of memory about to be freed.
+void wipe(char* bytes, std::size_t size);
 
 }  // namespace baanx

@@ -417,8 +417,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void baanx_fetched(double id, int outcome, int s
   if (buffer != nullptr) {
     head.assign(buffer, headLength);
     body.assign(buffer + headLength, bodyLength);
-    volatile char* bytes = buffer;
-    for (std::size_t i = 0; i < headLength + bodyLength; ++i) bytes[i] = 0;
+    baanx::wipe(buffer, headLength + bodyLength);
     free(buffer);  // NOLINT(cppcoreguidelines-no-malloc): allocated by the JS side with malloc
   }
   baanx::transport().complete(static_cast<baanx::Transport::RequestId>(id), outcome, status, head,
