@@ -107,59 +107,34 @@ function startStaticServer(files) {
   });
 }
 
-const OURS_PAGE = (api, prefix = '') => `<!doctype html><meta charset="utf-8"><title>ours</title>
+// A page that times importing `file` and then running `setup` (JS with the module's exports in
+// `m`), and leaves importMs and readyMs in window.bench. Imported from its URL, the time includes
+// the fetch; fromText fetches the file's text before the clock starts and imports it from a blob:
+// URL, which times parse + eval alone (the peer's figure the issue compares against).
+const timedPage = (title, file, setup, { fromText = false } = {}) => `<!doctype html>
+<meta charset="utf-8"><title>${title}</title>
 <link rel="icon" href="data:,">
 <script type="module">
+${fromText ? `const text = await (await fetch('${file}')).text();
+const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));`
+    : `const url = '${file}';`}
 const t0 = performance.now();
-const { createClient } = await import('${prefix}/baanx-auth.mjs');
+const m = await import(url);
 const imported = performance.now();
-window.api = ${JSON.stringify(api)};
-window.client = await createClient({ baseUrl: window.api, clientKey: ${JSON.stringify(CLIENT_KEY)} });
+${setup}
 window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
 </script>`;
 
-// Ours as the peer's parse + eval figure is taken: the .mjs text fetched before the clock starts
-// and imported from a blob: URL; the .wasm, found through locateFile (a blob: URL is no base for
-// the default lookup), is fetched, compiled and instantiated inside the measured time.
-const OURS_PARSE_PAGE = (api) => `<!doctype html><meta charset="utf-8"><title>ours parse</title>
-<link rel="icon" href="data:,">
-<script type="module">
-const text = await (await fetch('/baanx-auth.mjs')).text();
-const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
-const t0 = performance.now();
-const { createClient } = await import(url);
-const imported = performance.now();
-window.client = await createClient({ baseUrl: ${JSON.stringify(api)},
-  clientKey: ${JSON.stringify(CLIENT_KEY)}, locateFile: (name) => location.origin + '/' + name });
-window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
-</script>`;
+// Ours: createClient for the mock server. From a blob: URL the .wasm is found through locateFile
+// (a blob: URL is no base for the default lookup); it is still fetched, compiled and instantiated
+// inside the measured time.
+const oursSetup = (api, { locate = false } = {}) => `window.api = ${JSON.stringify(api)};
+window.client = await m.createClient({ baseUrl: window.api, clientKey: ${JSON.stringify(CLIENT_KEY)}${
+  locate ? ",\n  locateFile: (name) => location.origin + '/' + name" : ''} });`;
 
-// The peer twice: imported from its URL (fetch + parse + eval, as an app loads it), and imported
-// from a blob: URL of text fetched before the clock starts (parse + eval alone, the figure the
-// issue compares against).
-const PEER_PAGE = (prefix = '') => `<!doctype html><meta charset="utf-8"><title>peer</title>
-<link rel="icon" href="data:,">
-<script type="module">
-const t0 = performance.now();
-const { AuthClient } = await import('${prefix}/peer.mjs');
-const imported = performance.now();
-window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshToken: false,
-  persistSession: false, detectSessionInUrl: false });
-window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
-</script>`;
-
-const PEER_PARSE_PAGE = `<!doctype html><meta charset="utf-8"><title>peer parse</title>
-<link rel="icon" href="data:,">
-<script type="module">
-const text = await (await fetch('/peer.mjs')).text();
-const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
-const t0 = performance.now();
-const { AuthClient } = await import(url);
-const imported = performance.now();
-window.client = new AuthClient({ url: location.origin + '/auth/v1', autoRefreshToken: false,
-  persistSession: false, detectSessionInUrl: false });
-window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
-</script>`;
+// The peer: its AuthClient constructed.
+const PEER_SETUP = `window.client = new m.AuthClient({ url: location.origin + '/auth/v1',
+  autoRefreshToken: false, persistSession: false, detectSessionInUrl: false });`;
 
 // Opens url in a new page of context and returns what the page measured (window.bench).
 async function readBench(context, url) {
@@ -395,26 +370,24 @@ async function main() {
     const peer = measure([peerFile]);
 
     server = await startMockServer();
-    writeFileSync(path.join(webRoot, 'bench-ours.html'), OURS_PAGE(server.url));
-    writeFileSync(path.join(webRoot, 'bench-peer.html'), PEER_PAGE());
-    writeFileSync(path.join(webRoot, 'bench-ours-cached.html'), OURS_PAGE(server.url, '/cached'));
-    writeFileSync(path.join(webRoot, 'bench-peer-cached.html'), PEER_PAGE('/cached'));
-    writeFileSync(path.join(webRoot, 'bench-peer-parse.html'), PEER_PARSE_PAGE);
-    writeFileSync(path.join(webRoot, 'bench-ours-parse.html'), OURS_PARSE_PAGE(server.url));
-    statics = await startStaticServer({
-      '/bench-ours.html': path.join(webRoot, 'bench-ours.html'),
-      '/bench-peer.html': path.join(webRoot, 'bench-peer.html'),
-      '/bench-peer-parse.html': path.join(webRoot, 'bench-peer-parse.html'),
-      '/bench-ours-parse.html': path.join(webRoot, 'bench-ours-parse.html'),
+    const pages = {
+      'bench-ours.html': timedPage('ours', '/baanx-auth.mjs', oursSetup(server.url)),
+      'bench-ours-cached.html': timedPage('ours', '/cached/baanx-auth.mjs', oursSetup(server.url)),
+      'bench-ours-parse.html': timedPage('ours parse', '/baanx-auth.mjs',
+        oursSetup(server.url, { locate: true }), { fromText: true }),
+      'bench-peer.html': timedPage('peer', '/peer.mjs', PEER_SETUP),
+      'bench-peer-cached.html': timedPage('peer', '/cached/peer.mjs', PEER_SETUP),
+      'bench-peer-parse.html': timedPage('peer parse', '/peer.mjs', PEER_SETUP, { fromText: true }),
+    };
+    for (const [name, html] of Object.entries(pages)) writeFileSync(path.join(webRoot, name), html);
+    const files = {
       '/peer.mjs': peerFile,
       '/baanx-auth.mjs': path.join(moduleDir, 'baanx-auth.mjs'),
       '/baanx-auth.wasm': path.join(moduleDir, 'baanx-auth.wasm'),
-      '/bench-ours-cached.html': path.join(webRoot, 'bench-ours-cached.html'),
-      '/bench-peer-cached.html': path.join(webRoot, 'bench-peer-cached.html'),
-      '/cached/peer.mjs': peerFile,
-      '/cached/baanx-auth.mjs': path.join(moduleDir, 'baanx-auth.mjs'),
-      '/cached/baanx-auth.wasm': path.join(moduleDir, 'baanx-auth.wasm'),
-    });
+    };
+    for (const [url, file] of Object.entries(files)) files[`/cached${url}`] = file;
+    for (const name of Object.keys(pages)) files[`/${name}`] = path.join(webRoot, name);
+    statics = await startStaticServer(files);
     browser = await launchBrowser();
     const base = statics.url;
     const probe = await browser.newPage();
