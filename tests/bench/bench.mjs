@@ -3,9 +3,10 @@
 //   size      our .mjs and .wasm, raw and gzip -9, and the total; the peer's esbuild bundle
 //   startup   20 page loads of each kind, each in a new browser context (a new renderer
 //             process), order rotated: ours from import to createClient resolved, imported from
-//             its URL and from a blob: URL of text fetched before the clock starts (parse + eval,
-//             then the .wasm's fetch, compilation and instantiation, and createClient); the
-//             peer's bundle the same two ways (fetch + parse + eval; parse + eval alone); median,
+//             its URL, from a blob: URL of text fetched before the clock starts (parse + eval,
+//             then the .wasm's fetch, compilation and instantiation, and createClient), and with
+//             the .wasm fetched before the clock too (no network inside the timing); the peer's
+//             bundle the two ways (fetch + parse + eval; parse + eval alone); median,
 //             quartiles, min, max; and, as a returning visitor sees it, ours and the peer with
 //             both served cacheable and loaded again in one browser context (fromHttpCache)
 //   perCall   login through the module vs the same request with fetch + JSON.parse, alternated,
@@ -110,40 +111,52 @@ function startStaticServer(files) {
 // A page that times importing `file` and then running `setup` (JS with the module's exports in
 // `m`), and leaves importMs and readyMs in window.bench. Imported from its URL, the time includes
 // the fetch; fromText fetches the file's text before the clock starts and imports it from a blob:
-// URL, which times parse + eval alone (the peer's figure the issue compares against).
-const timedPage = (title, file, setup, { fromText = false } = {}) => `<!doctype html>
+// URL, which times parse + eval alone (the peer's figure the issue compares against). withWasm
+// also fetches our .wasm before the clock starts, as a blob: URL in `wasmUrl` for locateFile:
+// then no byte comes over the network inside the timing, as for the peer's parse + eval.
+const timedPage = (title, file, setup, { fromText = false, withWasm = false } = {}) => `<!doctype html>
 <meta charset="utf-8"><title>${title}</title>
 <link rel="icon" href="data:,">
 <script type="module">
 ${fromText ? `const text = await (await fetch('${file}')).text();
 const url = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));`
     : `const url = '${file}';`}
+${withWasm ? `const wasm = await (await fetch('/baanx-auth.wasm')).arrayBuffer();
+const wasmUrl = URL.createObjectURL(new Blob([wasm], { type: 'application/wasm' }));` : ''}
 const t0 = performance.now();
 const m = await import(url);
 const imported = performance.now();
 ${setup}
 window.bench = { importMs: imported - t0, readyMs: performance.now() - t0 };
+console.log('bench ' + JSON.stringify(window.bench));
 </script>`;
 
 // Ours: createClient for the mock server. From a blob: URL the .wasm is found through locateFile
-// (a blob: URL is no base for the default lookup); it is still fetched, compiled and instantiated
-// inside the measured time.
-const oursSetup = (api, { locate = false } = {}) => `window.api = ${JSON.stringify(api)};
+// (a blob: URL is no base for the default lookup): `locate` is the JS expression it returns. The
+// .wasm is compiled and instantiated inside the measured time, and fetched there too unless the
+// page fetched it before (withWasm).
+const oursSetup = (api, { locate } = {}) => `window.api = ${JSON.stringify(api)};
 window.client = await m.createClient({ baseUrl: window.api, clientKey: ${JSON.stringify(CLIENT_KEY)}${
-  locate ? ",\n  locateFile: (name) => location.origin + '/' + name" : ''} });`;
+  locate ? `,\n  locateFile: (name) => ${locate}` : ''} });`;
 
 // The peer: its AuthClient constructed.
 const PEER_SETUP = `window.client = new m.AuthClient({ url: location.origin + '/auth/v1',
   autoRefreshToken: false, persistSession: false, detectSessionInUrl: false });`;
 
-// Opens url in a new page of context and returns what the page measured (window.bench).
+// Opens url in a new page of context and returns what the page measured, which it logs to the
+// console. Nothing is evaluated in the page while it runs: waitForFunction() would inject
+// Playwright's script (~10 ms of main-thread work) in the middle of the timed import, since
+// goto() returns at the load event, which comes while a top-level await is still pending.
 async function readBench(context, url) {
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`page error on ${url}: ${e.message}`));
   try {
+    const measured = page.waitForEvent('console', {
+      predicate: (message) => message.text().startsWith('bench '),
+      timeout: 30000,
+    });
     await page.goto(url);
-    await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 });
-    return await page.evaluate(() => window.bench);
+    return JSON.parse((await measured).text().slice('bench '.length));
   } finally {
     await page.close();
   }
@@ -167,11 +180,14 @@ async function sampleLoads(base, kinds, load) {
 }
 
 // Runs fn(browser) in a Chromium of its own (not the persistent profile of the other figures).
+// Every new browser context opens a window, and a new window preloads the omnibox popup's WebUI
+// (a renderer loading ~100 chrome:// scripts) just while the page under test loads: on two cores
+// that competes with the timed work, so the start-up browsers turn that preloading off.
 async function withChromium(fn) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, '--disable-features=PreloadTopChromeWebUI'],
   });
   try {
     return await fn(browser);
@@ -184,7 +200,8 @@ async function withChromium(fn) {
 // earlier load (V8 keeps compiled scripts per process) makes a later one look cheaper.
 function startup(base) {
   return withChromium(async (browser) => {
-    const samples = await sampleLoads(base, ['ours', 'ours-parse', 'peer', 'peer-parse'], async (url) => {
+    const kinds = ['ours', 'ours-parse', 'ours-bytes', 'peer', 'peer-parse'];
+    const samples = await sampleLoads(base, kinds, async (url) => {
       const context = await browser.newContext();
       try {
         return await readBench(context, url);
@@ -194,6 +211,7 @@ function startup(base) {
     });
     const oursReady = stats(samples.ours.readyMs);
     const oursParseReady = stats(samples['ours-parse'].readyMs);
+    const oursBytesReady = stats(samples['ours-bytes'].readyMs);
     const peerParseEval = stats(samples['peer-parse'].importMs);
     return {
       loads: STARTUP_LOADS,
@@ -205,6 +223,10 @@ function startup(base) {
           importToCreateClientMs: oursParseReady,
           parseEvalMs: stats(samples['ours-parse'].importMs),
         },
+        fromFetchedTextAndWasm: {
+          importToCreateClientMs: oursBytesReady,
+          parseEvalMs: stats(samples['ours-bytes'].importMs),
+        },
       },
       peer: {
         parseEvalMs: peerParseEval,
@@ -213,6 +235,8 @@ function startup(base) {
       },
       oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
       oursFromFetchedTextFasterThanPeerParseEval: oursParseReady.median < peerParseEval.median,
+      oursFromFetchedTextAndWasmFasterThanPeerParseEval:
+        oursBytesReady.median < peerParseEval.median,
     };
   });
 }
@@ -374,7 +398,9 @@ async function main() {
       'bench-ours.html': timedPage('ours', '/baanx-auth.mjs', oursSetup(server.url)),
       'bench-ours-cached.html': timedPage('ours', '/cached/baanx-auth.mjs', oursSetup(server.url)),
       'bench-ours-parse.html': timedPage('ours parse', '/baanx-auth.mjs',
-        oursSetup(server.url, { locate: true }), { fromText: true }),
+        oursSetup(server.url, { locate: "location.origin + '/' + name" }), { fromText: true }),
+      'bench-ours-bytes.html': timedPage('ours bytes', '/baanx-auth.mjs',
+        oursSetup(server.url, { locate: 'wasmUrl' }), { fromText: true, withWasm: true }),
       'bench-peer.html': timedPage('peer', '/peer.mjs', PEER_SETUP),
       'bench-peer-cached.html': timedPage('peer', '/cached/peer.mjs', PEER_SETUP),
       'bench-peer-parse.html': timedPage('peer parse', '/peer.mjs', PEER_SETUP, { fromText: true }),
