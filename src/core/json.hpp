@@ -4,10 +4,13 @@
 // message ("[json.exception.parse_error.101] parse error at line 1, column 7: syntax error while
 // parsing value - invalid literal; last read: ...") and hands it to the DOM builder, which,
 // without exceptions, only records that there was an error. Nothing here reads that text: a body
-// or an input that does not parse is reported in the project's own words. The two explicit
+// or an input that does not parse is reported in the project's own words. The explicit
 // specializations below make it empty for the one parser this project instantiates (JSON text
 // read from a std::string_view), which takes the message composition and its strings out of the
-// WebAssembly module. They must be seen before that parser is instantiated, hence this header.
+// WebAssembly module; and its lexer no longer keeps a copy of every character it reads (the
+// "last read: ..." of that text) in a vector of its own, a push_back per character read and a
+// pop_back per character put back. They must be seen before that parser is instantiated, hence
+// this header.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +24,48 @@ namespace detail {
 template <>
 inline std::string parser<nlohmann::json, iterator_input_adapter<const char*>>::exception_message(
     const token_type /*expected*/, const std::string& /*context*/) {
+  return {};
+}
+
+using StringLexer = lexer<nlohmann::json, iterator_input_adapter<const char*>>;
+
+// As lexer::reset(), without token_string.
+template <>
+inline void StringLexer::reset() noexcept {
+  token_buffer.clear();
+}
+
+// As lexer::get(), without token_string.
+template <>
+inline StringLexer::char_int_type StringLexer::get() {
+  ++position.chars_read_total;
+  ++position.chars_read_current_line;
+  if (next_unget) {
+    next_unget = false;
+  } else {
+    current = ia.get_character();
+  }
+  if (current == '\n') {
+    ++position.lines_read;
+    position.chars_read_current_line = 0;
+  }
+  return current;
+}
+
+// As lexer::unget(), without token_string.
+template <>
+inline void StringLexer::unget() {
+  next_unget = true;
+  --position.chars_read_total;
+  if (position.chars_read_current_line == 0) {
+    if (position.lines_read > 0) --position.lines_read;
+  } else {
+    --position.chars_read_current_line;
+  }
+}
+
+template <>
+inline std::string StringLexer::get_token_string() const {
   return {};
 }
 
