@@ -6,7 +6,8 @@
 //             its URL, from a blob: URL of text fetched before the clock starts (parse + eval,
 //             then the .wasm's fetch, compilation and instantiation, and createClient), and with
 //             the .wasm fetched before the clock too (no network inside the timing); the peer's
-//             bundle the two ways (fetch + parse + eval; parse + eval alone); median,
+//             bundle the two ways (fetch + parse + eval; parse + eval alone); an empty module
+//             from fetched text (the fixed cost of that method); median,
 //             quartiles, min, max; and, as a returning visitor sees it, ours and the peer with
 //             both served cacheable and loaded again in one browser context (fromHttpCache)
 //   perCall   login through the module vs the same request with fetch + JSON.parse, alternated,
@@ -200,7 +201,7 @@ async function withChromium(fn) {
 // earlier load (V8 keeps compiled scripts per process) makes a later one look cheaper.
 function startup(base) {
   return withChromium(async (browser) => {
-    const kinds = ['ours', 'ours-parse', 'ours-bytes', 'peer', 'peer-parse'];
+    const kinds = ['ours', 'ours-parse', 'ours-bytes', 'peer', 'peer-parse', 'empty-parse'];
     const samples = await sampleLoads(base, kinds, async (url) => {
       const context = await browser.newContext();
       try {
@@ -233,6 +234,9 @@ function startup(base) {
         importWithFetchMs: stats(samples.peer.importMs),
         importAndConstructMs: stats(samples.peer.readyMs),
       },
+      // The fixed part of every "from fetched text" figure: an empty module imported the same
+      // way (a blob: URL's load is slow in a new renderer), on both sides alike.
+      emptyModuleFromFetchedTextMs: stats(samples['empty-parse'].importMs),
       oursFasterThanPeerParseEval: oursReady.median < peerParseEval.median,
       oursFromFetchedTextFasterThanPeerParseEval: oursParseReady.median < peerParseEval.median,
       oursFromFetchedTextAndWasmFasterThanPeerParseEval:
@@ -404,9 +408,13 @@ async function main() {
       'bench-peer.html': timedPage('peer', '/peer.mjs', PEER_SETUP),
       'bench-peer-cached.html': timedPage('peer', '/cached/peer.mjs', PEER_SETUP),
       'bench-peer-parse.html': timedPage('peer parse', '/peer.mjs', PEER_SETUP, { fromText: true }),
+      'bench-empty-parse.html': timedPage('empty parse', '/empty.mjs', '', { fromText: true }),
     };
     for (const [name, html] of Object.entries(pages)) writeFileSync(path.join(webRoot, name), html);
+    const emptyFile = path.join(webRoot, 'empty.mjs');
+    writeFileSync(emptyFile, 'export {};\n');
     const files = {
+      '/empty.mjs': emptyFile,
       '/peer.mjs': peerFile,
       '/baanx-auth.mjs': path.join(moduleDir, 'baanx-auth.mjs'),
       '/baanx-auth.wasm': path.join(moduleDir, 'baanx-auth.wasm'),
