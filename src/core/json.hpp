@@ -64,6 +64,7 @@ inline void StringLexer::unget() {
   }
 }
 
+// The "last read: ..." of a parse error's text, which is left out (above): nothing kept.
 template <>
 inline std::string StringLexer::get_token_string() const {
   return {};
