@@ -13,21 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-json parseBody(std::string_view body) {
-  // nlohmann stops reading at a NUL byte, which would let anything after one pass unseen: no
-  // documented body holds one, so such a body is not JSON at all.
-  if (body.find('\0') != std::string_view::npos) return json::value_t::discarded;
-  // A body that is not JSON becomes a "discarded" value, as json::parse(..., nullptr, false) makes
-  // it. Parsing through the plain DOM builder, without parse()'s callback variant, keeps a second
-  // parser instantiation out of the WebAssembly module (1.4 KB gzipped); the bindings parse their
-  // input the same way.
-  json result;
-  nlohmann::detail::json_sax_dom_parser<json> builder(result, false);
-  if (!json::sax_parse(body.begin(), body.end(), &builder) || builder.is_errored())
-    result = json::value_t::discarded;
-  return result;
-}
-
 bool isSuccess(int status) { return status >= 200 && status < 300; }
 
 Error makeError(ErrorCode code, int status, std::optional<std::string> serverMessage = {}) {
@@ -225,7 +210,7 @@ std::string truncateUtf8(std::string text, std::size_t maxBytes) {
 }
 
 std::optional<std::string> readServerMessage(std::string_view body, std::size_t maxBytes) {
-  json parsed = parseBody(body);
+  json parsed = parseJson(body);
   if (!parsed.is_object()) return std::nullopt;
   for (const char* key : {"message", "error_description", "error"}) {
     const json* value = field(parsed, key);
@@ -264,6 +249,8 @@ Error transportError(TransportFailure failure, std::int64_t timeoutMs) {
     }
     case TransportFailure::kAborted:
       return makeError(ErrorCode::kAborted, 0);
+    case TransportFailure::kResponseTooLarge:
+      return invalidResponse(0, "longer than " + std::to_string(kMaxResponseBytes) + " bytes");
     case TransportFailure::kNetwork:
       break;
   }
@@ -316,7 +303,7 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
     return classifyHttpError(response, sentOtpCode ? Endpoint::kLoginWithCode : Endpoint::kLogin,
                              nowMs);
   }
-  json body = parseBody(response.body);
+  json body = parseJson(response.body);
   if (!body.is_object()) return invalidResponse(status, "the body is not a JSON object");
 
   const json* userId = field(body, "userId");
@@ -368,6 +355,8 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
     return invalidResponse(status, "isLinked is missing or not a boolean");
 
   Authenticated session;
+  if (!isHeaderSafe(accessToken->get_ref<const std::string&>()))
+    return invalidResponse(status, "accessToken holds characters a header cannot carry");
   session.accessToken = accessToken->get<std::string>();
   session.userId = userId->get<std::string>();
   session.expiresAt = nowMs + kSessionLifetimeMs;
@@ -379,7 +368,7 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
 Result<SendOtpResult> classifySendOtpResponse(const HttpResponse& response, std::int64_t nowMs,
                                               std::int64_t resendCooldownMs) {
   if (!isSuccess(response.status)) return classifyHttpError(response, Endpoint::kSendOtp, nowMs);
-  json body = parseBody(response.body);
+  json body = parseJson(response.body);
   const json* success = body.is_object() ? field(body, "success") : nullptr;
   if (success == nullptr || !success->is_boolean() || !success->get<bool>())
     return invalidResponse(response.status, "expected {\"success\": true}");
@@ -388,7 +377,7 @@ Result<SendOtpResult> classifySendOtpResponse(const HttpResponse& response, std:
 
 Result<LogoutResult> classifyLogoutResponse(const HttpResponse& response, std::int64_t nowMs) {
   if (!isSuccess(response.status)) return classifyHttpError(response, Endpoint::kLogout, nowMs);
-  json body = parseBody(response.body);
+  json body = parseJson(response.body);
   const json* success = body.is_object() ? field(body, "success") : nullptr;
   if (success == nullptr || !success->is_boolean() || !success->get<bool>())
     return invalidResponse(response.status, "expected {\"success\": true}");

@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace baanx {
@@ -33,6 +34,11 @@ bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
 bool isHexDigit(char c) {
   return isAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool isHeaderSafe(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 0x20 && c <= 0x7e) || c == '\t'; });
 }
 
 void wipe(std::string& secret) {

@@ -1,7 +1,8 @@
 // The only way the core reaches the network or the time of day. Platforms implement these:
-// FetchTransport (fetch()) in the browser, LoopbackTransport natively; tests pass fakes.
+// FetchTransport (emscripten_fetch) in the browser, LoopbackTransport natively; tests pass fakes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,10 +32,15 @@ struct HttpResponse {
 
 // Why no response arrived. A 404 or a 500 is a response, not a failure.
 enum class TransportFailure {
-  kNetwork,  // refused, reset, DNS, CORS refusal, dropped connection
-  kTimeout,  // no complete answer within HttpRequest::timeoutMs
-  kAborted,  // cancelled through Transport::cancel
+  kNetwork,           // refused, reset, DNS, CORS refusal, dropped connection
+  kTimeout,           // no complete answer within HttpRequest::timeoutMs
+  kAborted,           // cancelled through Transport::cancel
+  kResponseTooLarge,  // the body grew past kMaxResponseBytes; the rest was not read
 };
+
+// No documented answer comes near this: a longer body is refused before it is read whole, so a
+// broken or hostile server cannot fill the memory.
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{1} << 20;
 
 using TransportResult = std::variant<HttpResponse, TransportFailure>;
 

@@ -214,9 +214,10 @@ Result<ClientConfig> parseClientConfig(const json& config) {
     return invalidArgument("clientKey", "clientKey is required and must be a non-empty string");
   }
   parsed.clientKey = clientKey->get<std::string>();
-  for (char c : parsed.clientKey) {
-    if (c == '\r' || c == '\n' || c == '\0')
-      return invalidArgument("clientKey", "clientKey must not contain line breaks or NUL");
+  if (!isHeaderSafe(parsed.clientKey)) {
+    return invalidArgument("clientKey",
+                           "clientKey must be printable ASCII: line breaks, control characters "
+                           "and other letters cannot travel in its x-client-key header");
   }
 
   if (const json* region = member(config, "region")) {

@@ -1,5 +1,7 @@
-// The public API of baanx-auth (see js-api.md): a thin layer over the Embind functions. Appended
-// to the Emscripten output, so BaanxModule (the module factory) is in scope.
+// The public API of baanx-auth: a thin layer over the Embind functions, and the module's ES entry.
+// The build bundles it with Emscripten's module factory, which it imports by the name the build
+// points at that factory (src/wasm/CMakeLists.txt).
+import BaanxModule from 'baanx-auth-emscripten';
 
 const ERROR_CODES = [
   'invalid_argument', 'invalid_credentials', 'invalid_otp', 'otp_expired', 'account_locked',

@@ -17,9 +17,8 @@
 #include <utility>
 
 #include <emscripten/bind.h>
-#include <emscripten/emscripten.h>
 #include <emscripten/heap.h>
-#include <emscripten/html5.h>
+#include <emscripten/html5.h>  // emscripten_date_now
 #include <emscripten/val.h>
 
 #include "core/auth_client.hpp"
@@ -29,61 +28,21 @@
 
 using JSValue = emscripten::val;
 using emscripten::EM_VAL;
-using Json = nlohmann::json;
 
-// clang-format off
-// A Promise with its settle functions, made in JS: C++ cannot hand JS an executor.
-EM_JS(EM_VAL, baanx_new_deferred, (), {
-  var deferred = {};
-  deferred.promise = new Promise(function(resolve, reject) {
-    deferred.resolve = resolve;
-    deferred.reject = reject;
-  });
-  return Emval.toHandle(deferred);
-});
-
-EM_JS(EM_VAL, baanx_promise_of, (EM_VAL deferred), {
-  return Emval.toHandle(Emval.toValue(deferred).promise);
-});
-
-// Resolves with the value of the JSON text (undefined for ""), or rejects with a BaanxError made
-// from it ({code, message, status, field?, retryAfterMs?}).
-EM_JS(void, baanx_settle, (EM_VAL deferred, int ok, const char* json), {
-  var text = UTF8ToString(json);
-  var value = text ? JSON.parse(text) : undefined;
-  var settle = Emval.toValue(deferred);
-  if (ok) {
-    settle.resolve(value);
-  } else {
-    settle.reject(new Module["BaanxError"](value.code, value.message, value));
-  }
-});
-
-// 0: no signal (undefined or null), 1: a signal not aborted, 2: an aborted signal.
-EM_JS(int, baanx_signal_state, (EM_VAL signal), {
-  var value = Emval.toValue(signal);
-  return value === undefined || value === null ? 0 : value.aborted === true ? 2 : 1;
-});
-
-// Wires an AbortSignal to cancel(); returns the function that unwires it.
-EM_JS(EM_VAL, baanx_watch_signal, (EM_VAL signalHandle, int client, double call), {
-  var signal = Emval.toValue(signalHandle);
-  var onAbort = function() { Module["cancel"](client, call); };
-  signal.addEventListener("abort", onAbort);
-  return Emval.toHandle(function() { signal.removeEventListener("abort", onAbort); });
-});
-
-EM_JS(void, baanx_call, (EM_VAL callback), { Emval.toValue(callback)(); });
-
-// Asks the app for the code: ask(userId, phoneNumber) is api.js's async wrapper, which never
-// throws and resolves to the code as JSON text; the settled value goes back to answerCode().
-EM_JS(void, baanx_ask, (EM_VAL ask, const char* promptJson, int ticket), {
-  var prompt = JSON.parse(UTF8ToString(promptJson));
-  Emval.toValue(ask)(prompt[0], prompt[1]).then(
-      function(code) { Module["answerCode"](ticket, true, code); },
-      function() { Module["answerCode"](ticket, false, ""); });
-});
-// clang-format on
+// bindings.js, the JavaScript half of these bindings. Text crosses as a pointer and a byte length.
+extern "C" {
+EM_VAL baanx_new_deferred();  // a Promise with its settle functions
+EM_VAL baanx_promise_of(EM_VAL deferred);
+// Resolves with the value of the JSON text (undefined for none), or rejects with a BaanxError made
+// from it.
+void baanx_settle(EM_VAL deferred, bool ok, const char* json, std::size_t length);
+bool baanx_signal_given(EM_VAL signal);  // anything but undefined or null
+bool baanx_signal_aborted(EM_VAL signal);
+EM_VAL baanx_watch_signal(EM_VAL signal, int client, double call);  // returns the unwatch function
+void baanx_call(EM_VAL callback);
+// Asks the app for the code (api.js's async wrapper); its answer comes back through answerCode.
+void baanx_ask(EM_VAL ask, const char* promptJson, std::size_t length, int ticket);
+}
 
 namespace baanx {
 namespace {
@@ -130,13 +89,7 @@ std::map<int, AuthClient::CodeAnswer>& codeAnswers() {
 
 // The JSON text api.js wrote for a JS value, parsed. The text is wiped: it may hold a password.
 Json parseInput(std::string& text) {
-  if (text == "null") return Json();  // a value not given (most calls' options): no parser needed
-  std::string_view view(text);
-  // Parsed as the core parses a response body (responses.cpp): the same instantiation, once.
-  Json value;
-  nlohmann::detail::json_sax_dom_parser<Json> builder(value, false);
-  if (!Json::sax_parse(view.begin(), view.end(), &builder) || builder.is_errored())
-    value = Json::value_t::discarded;
+  Json value = text == "null" ? Json() : parseJson(text);  // "null": most calls' options
   wipe(text);
   return value;
 }
@@ -151,29 +104,21 @@ void wipeStrings(Json& value) {
 }
 
 // Writes a JSON object with its keys in the order they are added, which is the order the JS
-// objects show them in.
-// One serializer writes every value: what Json::dump() does per value, without building a new
-// serializer (a 512-byte indent string and a locale lookup) for each.
+// objects show them in (a Json object would sort them).
 class JsonObject {
  public:
-  JsonObject() : serializer_(nlohmann::detail::output_adapter<char>(text_), ' ', kReplace) {}
-  JsonObject(const JsonObject&) = delete;
-  JsonObject& operator=(const JsonObject&) = delete;
-
   JsonObject& add(const char* key, const Json& value) {
     text_ += text_.empty() ? "{\"" : ",\"";
     text_ += key;
     text_ += "\":";
-    serializer_.dump(value, false, false, 0);
+    // Strings from the server were valid UTF-8 when parsed; replace keeps dump() from aborting.
+    text_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
     return *this;
   }
   std::string text() const { return text_.empty() ? "{}" : text_ + "}"; }
 
  private:
-  // Strings from the server were valid UTF-8 when parsed; replace keeps dump() from aborting.
-  static constexpr auto kReplace = Json::error_handler_t::replace;
-  std::string text_;  // before serializer_, which writes into it
-  nlohmann::detail::serializer<Json> serializer_;
+  std::string text_;
 };
 
 Json orNull(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
@@ -219,7 +164,7 @@ std::string toJson(const SendOtpResult& result) {
 std::string toJson(const LogoutResult&) { return std::string(); }  // resolves with undefined
 
 void settle(const JSValue& deferred, bool ok, const std::string& json) {
-  baanx_settle(deferred.as_handle(), ok ? 1 : 0, json.c_str());
+  baanx_settle(deferred.as_handle(), ok, json.data(), json.size());
 }
 
 Error abortedError() {
@@ -237,12 +182,12 @@ JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
   JSValue deferred = JSValue::take_ownership(baanx_new_deferred());
   JSValue promise = JSValue::take_ownership(baanx_promise_of(deferred.as_handle()));
   ClientEntry* entry = findEntry(handle);
-  const int signalState = baanx_signal_state(signal.as_handle());
+  const bool hasSignal = baanx_signal_given(signal.as_handle());
   if (entry == nullptr) {
     settle(deferred, false, toJson(invalidArgument("client", "this client is closed")));
     return promise;
   }
-  if (signalState == 2) {
+  if (hasSignal && baanx_signal_aborted(signal.as_handle())) {
     settle(deferred, false, toJson(abortedError()));
     return promise;
   }
@@ -274,7 +219,7 @@ JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
   const AuthClient::CallId call = startCall(*entry->client, jsonOptions, std::move(done));
   if (call == 0 || state->settled) return promise;
   state->call = call;
-  if (signalState == 1) {
+  if (hasSignal) {
     state->unwatch = JSValue::take_ownership(
         baanx_watch_signal(signal.as_handle(), handle, static_cast<double>(call)));
   }
@@ -342,8 +287,8 @@ JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue
       Json args = Json::array();
       args.push_back(prompt.userId);
       args.push_back(orNull(prompt.phoneNumber));
-      baanx_ask(ask.as_handle(), args.dump(-1, ' ', false, Json::error_handler_t::replace).c_str(),
-                ticket);
+      const std::string text = args.dump(-1, ' ', false, Json::error_handler_t::replace);
+      baanx_ask(ask.as_handle(), text.data(), text.size(), ticket);
     };
   }
   return callWithPromise<LoginResult>(
@@ -405,27 +350,6 @@ std::string session(int handle) {
 }  // namespace
 }  // namespace baanx
 
-// fetch_transport.cpp's JS side reporting how request `id` ended. `buffer` (from malloc, or null
-// when the JS side could not get one) holds the headers passed on ("name\nvalue\n" each), then
-// the body; it is wiped (the body may carry a token) and freed here. A plain export, not an Embind
-// function: it runs once per request, and Embind's generic invoker with its two string
-// conversions (a JS loop over every byte of the body) cost more than the rest of it.
-extern "C" EMSCRIPTEN_KEEPALIVE void baanx_fetched(double id, int outcome, int status, char* buffer,
-                                                   std::size_t headLength, std::size_t bodyLength) {
-  std::string head;
-  std::string body;
-  if (buffer != nullptr) {
-    head.assign(buffer, headLength);
-    body.assign(buffer + headLength, bodyLength);
-    baanx::wipe(buffer, headLength + bodyLength);
-    free(buffer);  // NOLINT(cppcoreguidelines-no-malloc): allocated by the JS side with malloc
-  }
-  baanx::transport().complete(static_cast<baanx::Transport::RequestId>(id), outcome, status, head,
-                              std::move(body));
-}
-
-// The types these functions take and return are registered by embind_builtins.cpp, which
-// registers only those: a new one is added there.
 EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("open", &baanx::open);
   emscripten::function("close", &baanx::close);

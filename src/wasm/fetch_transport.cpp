@@ -1,159 +1,196 @@
 #include "wasm/fetch_transport.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
-#include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
+#include <emscripten/fetch.h>
+#if __has_include(<emscripten/version.h>)
+#include <emscripten/version.h>  // the version macros moved here; older releases predefine them
+#endif
 
 #include "core/text.hpp"
 
-// Starts fetch() for request `id`: headers is a NULL-terminated array of name, value C strings.
-// The body is copied at once. Exactly one call of the module's baanx_fetched export (bindings.cpp)
-// follows, always on a later turn of the event loop, unless baanx_fetch_abort(id) comes first.
-// Outcomes: 0 a response (any status), 1 no response (refused, reset, CORS, DNS), 2 no answer
-// within timeoutMs. Of the response headers only Retry-After is passed on ("retry-after\nvalue\n"),
-// the one the core reads: walking all of them cost more than the rest of the glue together. The
-// headers passed on and the body travel in one buffer from the module's malloc (header values are
-// byte strings: one byte per character), which baanx_fetched frees; if malloc fails (a body too
-// big for the memory left), the request ends as a network failure.
-//
-// Timeouts share one setTimeout, set for the earliest deadline of the requests in flight and left
-// running when requests end: back-to-back calls then start no timer at all, and a timer that
-// fires with nothing due only sets itself again for the next deadline, if any.
-// clang-format off
-EM_JS(void, baanx_fetch, (double id, const char* method, const char* url,
-                          const char* const* headers, const char* body, size_t bodyLength,
-                          double timeoutMs), {
-  var fetches = Module["fetches"];
-  if (!fetches) {
-    // Made once: the requests in flight by id, and the shared timer (when it is due, and what it
-    // runs).
-    fetches = Module["fetches"] = {requests: new Map(), timerAt: 0};
-    fetches.expire = function() {
-      fetches.timerAt = 0;
-      var now = performance.now();
-      var next = 0;
-      fetches.requests.forEach(function(request) {
-        if (request.deadline <= now) {
-          request.settle(2, 0, "", null);
-          request.controller.abort();
-        } else if (!next || request.deadline < next) {
-          next = request.deadline;
-        }
-      });
-      // A request started from a completion above may have set the timer already.
-      if (next && (!fetches.timerAt || next < fetches.timerAt)) {
-        fetches.timerAt = next;
-        setTimeout(fetches.expire, next - now);
-      }
-    };
-  }
-  var requests = fetches.requests;
-  var list = [];
-  for (var at = headers >> 2; HEAPU32[at]; at += 2) {
-    list.push([UTF8ToString(HEAPU32[at]), UTF8ToString(HEAPU32[at + 1])]);
-  }
-  var request = {controller: new AbortController(), deadline: performance.now() + timeoutMs};
-  request.settle = function(outcome, status, head, data) {
-    if (requests.get(id) !== request) return;
-    requests.delete(id);
-    var bodyLength = data ? data.length : 0;
-    var buffer = _malloc(head.length + bodyLength + 1);
-    if (!buffer) {
-      _baanx_fetched(id, 1, 0, 0, 0, 0);
-      return;
-    }
-    for (var i = 0; i < head.length; i++) HEAPU8[buffer + i] = head.charCodeAt(i);
-    if (bodyLength) HEAPU8.set(data, buffer + head.length);
-    _baanx_fetched(id, outcome, status, buffer, head.length, bodyLength);
-  };
-  requests.set(id, request);
-  if (!fetches.timerAt || request.deadline < fetches.timerAt) {
-    fetches.timerAt = request.deadline;
-    setTimeout(fetches.expire, timeoutMs);
-  }
-  var target = UTF8ToString(url);
-  var init = {
-    method: UTF8ToString(method),
-    headers: list,
-    body: HEAPU8.slice(body, body + bodyLength),
-    signal: request.controller.signal
-  };
-  // fetch() itself is called from a microtask, on a short stack: with a DevTools client attached
-  // (a debugger, or a test driver such as Playwright) it records the JS stack of every request,
-  // and here that stack runs through the module's frames, which made each call ~60 us dearer.
-  queueMicrotask(function() {
-    if (requests.get(id) !== request) return;  // cancelled in the meantime
-    fetch(target, init).then(function(response) {
-      return response.arrayBuffer().then(function(data) { return [response, data]; });
-    }).then(function(answer) {
-      var retryAfter = answer[0].headers.get("retry-after");
-      var head = retryAfter === null ? "" : "retry-after\n" + retryAfter + "\n";
-      request.settle(0, answer[0].status, head, new Uint8Array(answer[1]));
-    }, function() { request.settle(1, 0, "", null); });
-  });
-});
-
-// Stops request `id` (its connection; the shared timer finds nothing due for it); no
-// baanx_fetched follows for it.
-EM_JS(void, baanx_fetch_abort, (double id), {
-  var requests = Module["fetches"] ? Module["fetches"].requests : new Map();
-  var request = requests.get(id);
-  if (request) {
-    requests.delete(id);
-    request.controller.abort();
-  }
-});
-// clang-format on
-
 namespace baanx {
+namespace {
+
+// Emscripten's early releases (3.1.6, Debian's, among them) free a fetch in
+// emscripten_fetch_close() without stopping its XHR, which goes on to write into the freed memory
+// when it ends (emscripten-core/emscripten#8234, fixed by #17541 in the second half of 2022; 3.1.25
+// and later have the fix). There, a request given up on (cancelled, timed out, too large) is
+// settled at once, but its fetch is closed only when Emscripten reports its end, which the XHR's
+// own timeout bounds.
+constexpr int kEmscriptenVersion =
+    __EMSCRIPTEN_major__ * 10000 + __EMSCRIPTEN_minor__ * 100 + __EMSCRIPTEN_tiny__;
+constexpr bool kCloseStopsXhr = kEmscriptenVersion >= 30125;
+
+// The XHR's own timeout: later than the transport's timer, so that it never decides a timeout
+// itself (it would look like a network failure), only ends a request the transport gave up on.
+constexpr std::int64_t kXhrTimeoutGraceMs = 1000;
+
+HttpHeaders responseHeaders(emscripten_fetch_t* fetch) {
+  HttpHeaders headers;
+  const std::size_t length = emscripten_fetch_get_response_headers_length(fetch);
+  if (length == 0) return headers;
+  std::string text(length, '\0');
+  emscripten_fetch_get_response_headers(fetch, text.data(), length);
+  text.resize(std::strlen(text.c_str()));
+  // "name: value\r\n" per header, as XMLHttpRequest.getAllResponseHeaders() writes them.
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      headers.emplace_back(std::string(trimSpaces(line.substr(0, colon))),
+                           std::string(trimSpaces(line.substr(colon + 1))));
+    }
+    at = end + 1;
+  }
+  return headers;
+}
+
+}  // namespace
+
+struct FetchTransport::Request {
+  FetchTransport* owner = nullptr;
+  RequestId id = 0;
+  Callback callback;  // empty once the result is delivered
+  std::string body;   // emscripten_fetch reads it without a copy of its own
+  emscripten_fetch_t* fetch = nullptr;
+  long timer = 0;            // the timeout, or the report of a start that failed
+  bool starting = false;     // inside emscripten_fetch()
+  bool startFailed = false;  // the XHR refused to start: no event of it will follow
+  bool closing = false;      // inside emscripten_fetch_close(), whose onerror is ours
+};
+
+FetchTransport::FetchTransport() = default;
+FetchTransport::~FetchTransport() = default;
 
 Transport::RequestId FetchTransport::send(HttpRequest request, Callback callback) {
   const RequestId id = nextId_++;
-  pending_.emplace(id, std::move(callback));
-  std::vector<const char*> headers;
+  auto owned = std::make_unique<Request>();
+  Request& entry = *owned;
+  requests_.emplace(id, std::move(owned));
+  entry.owner = this;
+  entry.id = id;
+  entry.callback = std::move(callback);
+  entry.body = std::move(request.body);
+
+  std::vector<const char*> headers;  // emscripten_fetch copies the header strings
   for (const auto& [name, value] : request.headers) {
     headers.push_back(name.c_str());
     headers.push_back(value.c_str());
   }
   headers.push_back(nullptr);
-  baanx_fetch(static_cast<double>(id), request.method.c_str(), request.url.c_str(), headers.data(),
-              request.body.data(), request.body.size(), static_cast<double>(request.timeoutMs));
-  wipe(request.body);  // fetch() took its own copy
+
+  emscripten_fetch_attr_t attr;
+  emscripten_fetch_attr_init(&attr);
+  std::strncpy(attr.requestMethod, request.method.c_str(), sizeof attr.requestMethod - 1);
+  attr.userData = &entry;
+  attr.onsuccess = &FetchTransport::onFinished;  // a 2xx answer
+  attr.onerror = &FetchTransport::onFinished;    // any other answer, or none
+  attr.onprogress = &FetchTransport::onProgress;
+  // Into memory, never from or to IndexedDB.
+  attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY | EMSCRIPTEN_FETCH_REPLACE;
+  attr.timeoutMSecs = static_cast<unsigned long>(request.timeoutMs + kXhrTimeoutGraceMs);
+  attr.requestHeaders = headers.data();
+  attr.requestData = entry.body.data();
+  attr.requestDataSize = entry.body.size();
+
+  entry.starting = true;
+  entry.fetch = emscripten_fetch(&attr, request.url.c_str());
+  entry.starting = false;
+  for (auto& header : request.headers) wipe(header.second);  // the client key, a bearer token
+  if (entry.fetch == nullptr || entry.startFailed) {
+    entry.startFailed = true;
+    entry.timer = emscripten_set_timeout(&FetchTransport::onStartFailed, 0, &entry);
+  } else {
+    entry.timer = emscripten_set_timeout(&FetchTransport::onTimer,
+                                         static_cast<double>(request.timeoutMs), &entry);
+  }
   return id;
 }
 
 void FetchTransport::cancel(RequestId id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
-  baanx_fetch_abort(static_cast<double>(id));
-  Callback callback = std::move(it->second);
-  pending_.erase(it);
-  callback(TransportFailure::kAborted);
+  auto it = requests_.find(id);
+  if (it == requests_.end() || !it->second->callback) return;
+  deliver(*it->second, TransportFailure::kAborted);
 }
 
-void FetchTransport::complete(RequestId id, int outcome, int status, const std::string& headers,
-                              std::string body) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
-  Callback callback = std::move(it->second);
-  pending_.erase(it);
-  if (outcome != kResponse) {
-    callback(outcome == kTimedOut ? TransportFailure::kTimeout : TransportFailure::kNetwork);
+void FetchTransport::deliver(Request& request, TransportResult result) {
+  if (request.timer != 0) emscripten_clear_timeout(request.timer);
+  request.timer = 0;
+  Callback callback = std::move(request.callback);
+  const bool ended =
+      request.fetch == nullptr || request.startFailed || request.fetch->readyState == 4 /* DONE */;
+  if (ended || kCloseStopsXhr) release(request);
+  callback(std::move(result));
+}
+
+void FetchTransport::release(Request& request) {
+  if (emscripten_fetch_t* fetch = request.fetch) {
+    // The response may carry a token; close() frees it without overwriting it.
+    if (fetch->data != nullptr)
+      wipe(const_cast<char*>(fetch->data), static_cast<std::size_t>(fetch->numBytes));
+    request.closing = true;
+    emscripten_fetch_close(fetch);
+  }
+  wipe(request.body);
+  requests_.erase(request.id);
+}
+
+void FetchTransport::onFinished(emscripten_fetch_t* fetch) {
+  auto& request = *static_cast<Request*>(fetch->userData);
+  if (request.closing) return;
+  if (request.starting) {  // the XHR threw as it started: reported from send(), later
+    request.startFailed = true;
+    return;
+  }
+  FetchTransport& self = *request.owner;
+  if (!request.callback) {  // given up on earlier: now it can be closed
+    self.release(request);
+    return;
+  }
+  if (fetch->status == 0) {  // no answer: refused, reset, DNS, CORS
+    self.deliver(request, TransportFailure::kNetwork);
+    return;
+  }
+  if (fetch->numBytes > kMaxResponseBytes) {
+    self.deliver(request, TransportFailure::kResponseTooLarge);
     return;
   }
   HttpResponse response;
-  response.status = status;
-  for (std::size_t at = 0; at < headers.size();) {
-    const std::size_t nameEnd = headers.find('\n', at);
-    const std::size_t valueEnd = headers.find('\n', nameEnd + 1);
-    if (nameEnd == std::string::npos || valueEnd == std::string::npos) break;
-    response.headers.emplace_back(headers.substr(at, nameEnd - at),
-                                  headers.substr(nameEnd + 1, valueEnd - nameEnd - 1));
-    at = valueEnd + 1;
-  }
-  response.body = std::move(body);
-  callback(std::move(response));
+  response.status = fetch->status;
+  response.headers = responseHeaders(fetch);
+  if (fetch->data != nullptr)
+    response.body.assign(fetch->data, static_cast<std::size_t>(fetch->numBytes));
+  self.deliver(request, std::move(response));
+}
+
+void FetchTransport::onProgress(emscripten_fetch_t* fetch) {
+  auto& request = *static_cast<Request*>(fetch->userData);
+  if (request.closing || request.starting || !request.callback) return;
+  // totalBytes is the announced length (0 when none); dataOffset what has arrived so far.
+  if (std::max(fetch->totalBytes, fetch->dataOffset) > kMaxResponseBytes)
+    request.owner->deliver(request, TransportFailure::kResponseTooLarge);
+}
+
+void FetchTransport::onTimer(void* pending) {
+  auto& request = *static_cast<Request*>(pending);
+  request.timer = 0;
+  request.owner->deliver(request, TransportFailure::kTimeout);
+}
+
+void FetchTransport::onStartFailed(void* pending) {
+  auto& request = *static_cast<Request*>(pending);
+  request.timer = 0;
+  request.owner->deliver(request, TransportFailure::kNetwork);
 }
 
 }  // namespace baanx

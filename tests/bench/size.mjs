@@ -49,7 +49,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const limit = Number(budget);
     if (sizes.totalGzip > limit) {
       console.log(`FAIL: the module is ${sizes.totalGzip} bytes gzipped, over its budget of ` +
-        `${limit} (see "Size and speed" in the README before raising it)`);
+        `${limit} (see tests/bench/README.md before raising it)`);
       process.exit(1);
     }
     console.log(`ok: ${sizes.totalGzip} bytes gzipped, within the budget of ${limit}`);

@@ -2,7 +2,7 @@
 // identical calls, many different calls at once, the resend cooldown, logout and the session.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, runWithModule, startMockServer } from './harness.mjs';
+import { PASSWORD, USERS, launchBrowser, mockHook, runWithModule, startMockServer } from './harness.mjs';
 
 let server;
 let browser;

@@ -105,12 +105,10 @@ function pageHelpers(m) {
 async function run(fn, extra = {}) {
   const result = await page.evaluate(async ({ source, helpers, base, key, extra }) => {
     const m = await import('/baanx-auth.mjs');
-    // eslint-disable-next-line no-new-func
     const h = new Function('return ' + helpers)()(m);
     const config = { baseUrl: base, clientKey: key };
     let out;
     try {
-      // eslint-disable-next-line no-new-func
       out = { value: await new Function('return ' + source)()(m, config, extra, h) };
     } catch (e) {
       out = { error: h.describe(e) };

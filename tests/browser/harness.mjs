@@ -120,7 +120,6 @@ export async function runWithModule(page, server, fn, extra = {}) {
     const module = await import('/baanx-auth.mjs');
     const config = { baseUrl: base, clientKey: key };
     try {
-      // eslint-disable-next-line no-new-func
       return { value: await new Function('return ' + source)()(module, config, extra) };
     } catch (e) {
       return {

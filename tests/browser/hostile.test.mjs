@@ -2,6 +2,7 @@
 // error or a correct result, never kill the WASM instance (later calls must still work); and the
 // heap must stay flat over 10,000 mixed calls.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
 
@@ -33,9 +34,13 @@ async function loginAgainst(body, status = 200) {
     const client = await m.createClient({ baseUrl: base, clientKey: key });
     const describe = (p) => p.then((r) => `ok:${r.status}`, (e) =>
       (e instanceof m.BaanxError ? `error:${e.code}` : `foreign:${e}`));
-    const hostile = await describe(client.login({ email, password }));
+    let message;
+    const hostile = await describe(client.login({ email, password }).catch((e) => {
+      message = e.message;
+      throw e;
+    }));
     const after = await describe(client.login({ email, password }));
-    return { hostile, after };
+    return { hostile, after, message };
   }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
 }
 
@@ -56,10 +61,13 @@ beforeEach(async () => {
 });
 
 describe('hostile bodies', () => {
-  test('a 5 MB body with a huge field still gives the documented result', async () => {
-    const { hostile, after } = await loginAgainst(loginBody({ padding: 'x'.repeat(5 * 1024 * 1024) }));
-    assert.equal(hostile, 'ok:authenticated');
-    assert.equal(after, 'ok:authenticated');
+  test('a body up to 1 MiB is read; a longer one is invalid_response, named as such', async () => {
+    const under = await loginAgainst(loginBody({ padding: 'x'.repeat(1000 * 1000) }));
+    assert.equal(under.hostile, 'ok:authenticated');
+    const over = await loginAgainst(loginBody({ padding: 'x'.repeat(5 * 1024 * 1024) }));
+    assert.equal(over.hostile, 'error:invalid_response');
+    assert.equal(over.after, 'ok:authenticated');
+    assert.match(over.message, /longer than 1048576 bytes/);
   });
 
   test('an 8 MB body that is not JSON is invalid_response', async () => {
@@ -121,7 +129,7 @@ describe('hostile bodies', () => {
 
   test('a huge error message is cut to a readable length', async () => {
     await page.route('**/v1/auth/login', (route) => route.fulfill({
-      status: 401, headers: CORS, body: JSON.stringify({ message: 'm'.repeat(2 * 1024 * 1024) }),
+      status: 401, headers: CORS, body: JSON.stringify({ message: 'm'.repeat(1000 * 1000) }),
     }), { times: 1 });
     const length = await page.evaluate(async ({ base, key, email }) => {
       const m = await import('/baanx-auth.mjs');
@@ -129,6 +137,56 @@ describe('hostile bodies', () => {
       return client.login({ email, password: 'x' }).then(() => -1, (e) => e.message.length);
     }, { base: server.url, key: CLIENT_KEY, email: USERS.grace });
     assert.ok(length > 0 && length <= 303, `message length ${length}`);
+  });
+});
+
+// emscripten_fetch runs on XMLHttpRequest, which follows redirects by itself: 307 and 308 repeat
+// the POST with its body; 301, 302 and 303 turn it into a GET without one. A redirect to an origin
+// that does not allow this page (CORS) ends as a network failure.
+describe('redirects and CORS', () => {
+  async function loginThroughRedirect(status, location) {
+    await page.route('**/v1/auth/login', (route) => route.fulfill({
+      status, headers: { ...CORS, Location: location }, body: '',
+    }), { times: 1 });
+    return page.evaluate(async ({ base, key, email, password }) => {
+      const m = await import('/baanx-auth.mjs');
+      const client = await m.createClient({ baseUrl: base, clientKey: key });
+      return client.login({ email, password }).then((r) => `ok:${r.status}`,
+        (e) => `error:${e.code}:${e.status}`);
+    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+  }
+
+  test('307 and 308 are followed with the same POST and body', async () => {
+    for (const status of [307, 308]) {
+      // The mock's own login, under a query the route above does not match.
+      const outcome = await loginThroughRedirect(status, `${server.url}v1/auth/login?moved=1`);
+      assert.equal(outcome, 'ok:authenticated', `after ${status}`);
+    }
+  });
+
+  test('302 and 303 become a GET, which the API refuses with a typed error', async () => {
+    for (const status of [302, 303]) {
+      const outcome = await loginThroughRedirect(status, `${server.url}v1/auth/login?moved=1`);
+      assert.match(outcome, /^error:(invalid_credentials|http_error):4\d\d$/, `after ${status}`);
+    }
+  });
+
+  test('a redirect to an origin that does not allow the page is a network error', async () => {
+    // Another server on loopback, whose answers carry no CORS headers.
+    let reached = 0;
+    const elsewhere = createServer((request, response) => {
+      reached += 1;
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(loginBody());
+    });
+    await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const outcome = await loginThroughRedirect(307,
+        `http://127.0.0.1:${elsewhere.address().port}/v1/auth/login`);
+      assert.ok(reached >= 1, 'the redirect was not followed');
+      assert.equal(outcome, 'error:network:0');
+    } finally {
+      elsewhere.close();
+    }
   });
 });
 

@@ -313,6 +313,14 @@ TEST(ClassifyLogin, EmptyAccessTokenIsInvalidResponse) {
   EXPECT_THAT(error.message, HasSubstr("accessToken is missing"));
 }
 
+TEST(ClassifyLogin, TokenAHeaderCannotCarryIsInvalidResponse) {
+  for (const char* token : {"US_a\r\nx-injected: 1", "US_\u00e9", "US_\u0101", "US_\x01"}) {
+    Error error = loginError(200, exampleWith(kNoOtpExample, "accessToken", token));
+    EXPECT_EQ(error.code, ErrorCode::kInvalidResponse) << token;
+    EXPECT_THAT(error.message, HasSubstr("header cannot carry"));
+  }
+}
+
 TEST(ClassifyLogin, MissingIsLinkedIsInvalidResponse) {
   Error error = loginError(200, exampleWithout(kNoOtpExample, "isLinked"));
   EXPECT_EQ(error.code, ErrorCode::kInvalidResponse);

@@ -412,6 +412,17 @@ TEST(ParseClientConfig, RejectsClientKeyWithLineBreak) {
   EXPECT_THAT(parsed.error().message, HasSubstr("line breaks"));
 }
 
+TEST(ParseClientConfig, RejectsClientKeyAHeaderCannotCarry) {
+  for (const std::string key : {"k\u00e9y", "key\u0101", "ke\x01y", "key\x7f", "\xff\xfe"}) {
+    auto parsed = parseClientConfig(configWith("clientKey", key));
+    ASSERT_FALSE(parsed.ok()) << key;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(parsed.error().field, "clientKey");
+    EXPECT_FALSE(contains(parsed.error().message, key));
+  }
+  EXPECT_TRUE(parseClientConfig(configWith("clientKey", "ck_live 7Hq2\t~!")).ok());
+}
+
 TEST(ParseClientConfig, RegionUsSelectsUs) {
   auto parsed = parseClientConfig(configWith("region", "us"));
   ASSERT_TRUE(parsed.ok()) << describe(parsed.error());

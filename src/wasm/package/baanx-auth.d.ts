@@ -40,7 +40,8 @@ export interface CreateClientOptions {
    */
   baseUrl: string;
   /**
-   * The non-empty client key, sent as `x-client-key`. Never part of an error message.
+   * The non-empty client key, sent as `x-client-key`: printable ASCII only. Never part of an
+   * error message.
    *
    * @example
    * ```ts
