@@ -29,7 +29,7 @@ std::string dedupeKey(std::initializer_list<std::string_view> parts) {
   return key;
 }
 
-// The call in `calls` (AuthClient::inFlight_) made with dedupe key `key`, or calls.end().
+// The request in `calls` (AuthClient::inFlight_) made with dedupe key `key`, or calls.end().
 template <typename Calls>
 auto findByKey(Calls& calls, const std::string& key) {
   return std::find_if(calls.begin(), calls.end(),
@@ -49,11 +49,15 @@ void finishMessage(Error& error, std::initializer_list<std::string_view> secrets
 
 }  // namespace
 
-// A request in flight and everyone waiting for its result.
+// A request in flight and every caller waiting for its result, in the order they came.
 struct AuthClient::InFlight {
+  struct Waiter {
+    CallId caller = 0;
+    Callback<void(const TransportResult&)> deliver;
+  };
   Transport::RequestId request = 0;
-  std::string dedupeKey;  // what an identical call joins by; wiped when the call ends
-  Callback<void(const TransportResult&)> deliver;
+  std::string dedupeKey;  // what an identical call joins by; wiped when the request ends
+  std::vector<Waiter> waiters;
 };
 
 // The loginWithOtp state machine: kLogin -> (kSendCode -> kAwaitCode -> kVerify) -> kDone.
@@ -188,7 +192,9 @@ AuthClient::AuthClient(ClientConfig config, Transport& transport, const Clock& c
 AuthClient::~AuthClient() {
   std::vector<CallId> ids;
   for (const auto& entry : flows_) ids.push_back(entry.first);
-  for (const auto& call : inFlight_) ids.push_back(call.first);
+  for (const auto& call : inFlight_) {
+    for (const auto& waiter : call.second.waiters) ids.push_back(waiter.caller);
+  }
   for (CallId id : ids) abort(id);
   wipe(config_.clientKey);
 }
@@ -200,37 +206,44 @@ std::int64_t AuthClient::timeoutFor(const CallOptions& options) const {
 template <typename T, typename Settle>
 AuthClient::CallId AuthClient::run(std::string key, HttpRequest request, Completion<T> done,
                                    Settle settle) {
+  const CallId id = nextCallId_++;
+  Callback<void(const TransportResult&)> deliver =
+      [settle = std::move(settle), done = std::move(done)](const TransportResult& result) mutable {
+        done(settle(result));
+      };
   auto joined = findByKey(inFlight_, key);
   if (joined != inFlight_.end()) {
     // Same call already in flight: wait for its result instead of sending again.
-    auto previous = std::move(joined->second.deliver);
-    joined->second.deliver = [previous = std::move(previous), settle = std::move(settle),
-                              done = std::move(done)](const TransportResult& result) mutable {
-      previous(result);
-      done(settle(result));
-    };
+    joined->second.waiters.push_back({id, std::move(deliver)});
     wipe(key);
     wipe(request.body);
-    return joined->first;
+    return id;
   }
-  const CallId id = nextCallId_++;
-  auto entry = inFlight_.emplace(
-      id, InFlight{0, std::move(key),
-                   [settle = std::move(settle), done = std::move(done)](
-                       const TransportResult& result) mutable { done(settle(result)); }});
-  // A map node stays put while other calls come and go, and this call's own goes only in its
+  auto entry = inFlight_.emplace(id, InFlight{0, std::move(key), {}});
+  entry.first->second.waiters.push_back({id, std::move(deliver)});
+  // A map node stays put while other calls come and go, and this request's own goes only in its
   // transport callback, which never runs from inside send().
   entry.first->second.request =
       transport_.send(std::move(request), [this, id](const TransportResult& result) {
         // Out of inFlight_ before delivering: a completion may start (or join) other calls.
         auto call = inFlight_.find(id);
         if (call == inFlight_.end()) return;
-        auto deliver = std::move(call->second.deliver);
+        std::vector<InFlight::Waiter> waiters = std::move(call->second.waiters);
         wipe(call->second.dedupeKey);
         inFlight_.erase(call);
-        deliver(result);
+        for (auto& waiter : waiters) waiter.deliver(result);
       });
   return id;
+}
+
+AuthClient::CallId AuthClient::requestOf(CallId caller) const {
+  if (flows_.count(caller) != 0) return caller;
+  for (const auto& [request, call] : inFlight_) {
+    for (const auto& waiter : call.waiters) {
+      if (waiter.caller == caller) return request;
+    }
+  }
+  return 0;
 }
 
 void AuthClient::abort(CallId id) {
@@ -242,10 +255,23 @@ void AuthClient::abort(CallId id) {
   cancelCall(id);
 }
 
-void AuthClient::cancelCall(CallId id) {
-  auto call = inFlight_.find(id);
-  if (call == inFlight_.end()) return;
-  transport_.cancel(call->second.request);  // the transport completes the call with kAborted
+void AuthClient::cancelCall(CallId caller) {
+  for (auto& [request, call] : inFlight_) {
+    auto waiter = std::find_if(call.waiters.begin(), call.waiters.end(),
+                               [caller](const auto& w) { return w.caller == caller; });
+    if (waiter == call.waiters.end()) continue;
+    if (call.waiters.size() == 1) {
+      // The last caller waiting: the request itself goes, and the transport completes it with
+      // kAborted.
+      transport_.cancel(call.request);
+      return;
+    }
+    // Others still wait for this request: only this caller leaves it.
+    auto deliver = std::move(waiter->deliver);
+    call.waiters.erase(waiter);
+    deliver(TransportFailure::kAborted);
+    return;
+  }
 }
 
 AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann::json& options,
@@ -312,8 +338,9 @@ AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohma
 AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
                                            Completion<SendOtpResult> done) {
   const std::string user = lowerCase(input.userId);
-  std::string key = dedupeKey({"sendOtp", user, std::to_string(timeoutMs)});
-  // A resend already in flight for this user is joined rather than refused.
+  // A send in flight for this user counts as a send: another one joins it, whatever its timeout,
+  // rather than sending a second SMS.
+  std::string key = dedupeKey({"sendOtp", user});
   if (findByKey(inFlight_, key) == inFlight_.end()) {
     const std::int64_t now = clock_.nowMs();
     if (auto it = resendAvailableAt_.find(user);

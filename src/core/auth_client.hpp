@@ -48,8 +48,9 @@ class AuthClient {
   AuthClient(const AuthClient&) = delete;
   AuthClient& operator=(const AuthClient&) = delete;
 
-  // Each completion runs exactly once: at once for bad input, else when the call settles. A call
-  // identical to one still in flight joins it: one request, the same CallId, the same result.
+  // Each completion runs exactly once: at once for bad input, else when the call settles. Each
+  // call gets a CallId of its own. A call identical to one still in flight joins it: one request,
+  // the same result (requestOf() tells which request a call waits for).
   CallId login(const nlohmann::json& input, const nlohmann::json& options,
                Completion<LoginResult> done);
   CallId sendOtp(const nlohmann::json& input, const nlohmann::json& options,
@@ -62,9 +63,14 @@ class AuthClient {
   CallId loginWithOtp(const nlohmann::json& input, const nlohmann::json& options, AskCode ask,
                       Completion<LoginResult> done);
 
-  // Cancels a call or flow in flight: it completes with kAborted. Finished or unknown ids are
-  // ignored.
+  // Cancels a call or flow in flight: it completes with kAborted. A call that shares its request
+  // with others only leaves it; the request is cancelled when no caller is left waiting for it.
+  // Finished or unknown ids are ignored.
   void abort(CallId id);
+
+  // The request a call in flight waits for, named by the CallId of the call that sent it (a flow
+  // is its own); 0 once the call has settled.
+  CallId requestOf(CallId caller) const;
 
   // The session of the last successful login, or nothing once it expired or logged out.
   std::optional<Session> session() const;
@@ -82,8 +88,8 @@ class AuthClient {
   CallId sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
                      Completion<SendOtpResult> done);
   std::int64_t timeoutFor(const CallOptions& options) const;
-  // Cancels one request in flight (not a flow): what a flow's abort uses for its current step.
-  void cancelCall(CallId id);
+  // Takes one caller off its request (not a flow): what a flow's abort uses for its current step.
+  void cancelCall(CallId caller);
 
   ClientConfig config_;
   Transport& transport_;

@@ -107,6 +107,23 @@ function loadModule(locateFile) {
   return loading;
 }
 
+// A client the page no longer holds frees its core object. While a call of a client is in
+// flight the client is held here, so that dropping it (`await (await createClient(c)).login(x)`)
+// never cancels that call.
+const unreachable = new FinalizationRegistry(({ module, handle }) => module.close(handle));
+const busy = new Map();  // client -> number of its calls in flight
+
+function track(client, promise) {
+  busy.set(client, (busy.get(client) ?? 0) + 1);
+  const release = () => {
+    const left = busy.get(client) - 1;
+    if (left === 0) busy.delete(client);
+    else busy.set(client, left);
+  };
+  promise.then(release, release);
+  return promise;
+}
+
 class Client {
   #module;
   #handle;
@@ -114,16 +131,19 @@ class Client {
   constructor(module, handle) {
     this.#module = module;
     this.#handle = handle;
+    unreachable.register(this, { module, handle });
   }
 
   /** Password login, with `otpCode` on the second step. See js-api.md for the three results. */
   login(input, options) {
-    return this.#module.login(this.#handle, encode(input), encode(options), signalOf(options));
+    return track(this,
+      this.#module.login(this.#handle, encode(input), encode(options), signalOf(options)));
   }
 
   /** Sends (or resends) the SMS code for `userId`. */
   sendOtp(input, options) {
-    return this.#module.sendOtp(this.#handle, encode(input), encode(options), signalOf(options));
+    return track(this,
+      this.#module.sendOtp(this.#handle, encode(input), encode(options), signalOf(options)));
   }
 
   /**
@@ -139,13 +159,13 @@ class Client {
         resend: () => this.sendOtp({ userId }, { signal: callOptions.signal }),
       }))
       : undefined;
-    return this.#module.loginWithOtp(this.#handle, encode(input), encode(callOptions),
-      callOptions.signal, ask);
+    return track(this, this.#module.loginWithOtp(this.#handle, encode(input),
+      encode(callOptions), callOptions.signal, ask));
   }
 
   /** Ends the session on the server; `session` is cleared whatever the server says. */
   logout(options) {
-    return this.#module.logout(this.#handle, encode(options), signalOf(options));
+    return track(this, this.#module.logout(this.#handle, encode(options), signalOf(options)));
   }
 
   /** `{ accessToken, userId, expiresAt }` after a successful login, else `null`. */

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,7 @@ EM_VAL baanx_promise_of(EM_VAL deferred);
 // from it.
 void baanx_settle(EM_VAL deferred, bool ok, const char* json, std::size_t length);
 bool baanx_signal_given(EM_VAL signal);  // anything but undefined or null
+bool baanx_signal_valid(EM_VAL signal);  // an AbortSignal, or something that works as one
 bool baanx_signal_aborted(EM_VAL signal);
 EM_VAL baanx_watch_signal(EM_VAL signal, int client, double call);  // returns the unwatch function
 void baanx_call(EM_VAL callback);
@@ -68,6 +70,7 @@ const Clock& clock() {
 // that call's very Promise.
 struct ClientEntry {
   std::unique_ptr<AuthClient> client;
+  // The Promise that callers without a signal share, by the request they wait for.
   std::map<AuthClient::CallId, JSValue> promises;
 };
 
@@ -175,20 +178,29 @@ Error abortedError() {
 }
 
 // Runs one core call behind a Promise: honours an AbortSignal, and settles the Promise from the
-// core's single completion.
+// core's single completion. `input` and `options` are the JSON text api.js wrote; both are wiped
+// whatever happens, before anything is sent when the call is refused. Each caller with a signal
+// gets a Promise of its own, which its signal alone can abort; callers without one that join the
+// same request get the very same Promise.
 template <typename T, typename StartCall>
-JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
+JSValue callWithPromise(int handle, std::string& input, std::string& options, const JSValue& signal,
                         StartCall startCall) {
   JSValue deferred = JSValue::take_ownership(baanx_new_deferred());
   JSValue promise = JSValue::take_ownership(baanx_promise_of(deferred.as_handle()));
   ClientEntry* entry = findEntry(handle);
   const bool hasSignal = baanx_signal_given(signal.as_handle());
+  std::optional<Error> refused;
   if (entry == nullptr) {
-    settle(deferred, false, toJson(invalidArgument("client", "this client is closed")));
-    return promise;
+    refused = invalidArgument("client", "this client is closed");
+  } else if (hasSignal && !baanx_signal_valid(signal.as_handle())) {
+    refused = invalidArgument("signal", "signal must be an AbortSignal (or left out)");
+  } else if (hasSignal && baanx_signal_aborted(signal.as_handle())) {
+    refused = abortedError();
   }
-  if (hasSignal && baanx_signal_aborted(signal.as_handle())) {
-    settle(deferred, false, toJson(abortedError()));
+  if (refused) {
+    wipe(input);
+    wipe(options);
+    settle(deferred, false, toJson(*refused));
     return promise;
   }
 
@@ -196,8 +208,8 @@ JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
   struct State {
     JSValue deferred;
     JSValue unwatch = JSValue::undefined();
-    AuthClient::CallId call = 0;
-    bool joined = false;  // another caller's Promise settles this call
+    AuthClient::CallId sharedRequest = 0;  // the request whose shared Promise this one is
+    bool joined = false;                   // another caller's Promise settles this call
     bool settled = false;
   };
   auto state = std::make_shared<State>(State{deferred});
@@ -206,8 +218,8 @@ JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
     if (!state->unwatch.isUndefined()) baanx_call(state->unwatch.as_handle());
     state->unwatch = JSValue::undefined();
     if (state->joined) return;
-    if (ClientEntry* owner = findEntry(handle); owner != nullptr && state->call != 0)
-      owner->promises.erase(state->call);
+    if (ClientEntry* owner = findEntry(handle); owner != nullptr && state->sharedRequest != 0)
+      owner->promises.erase(state->sharedRequest);
     if (outcome.ok()) {
       settle(state->deferred, true, toJson(outcome.value()));
     } else {
@@ -215,20 +227,25 @@ JSValue callWithPromise(int handle, std::string& options, const JSValue& signal,
     }
     state->deferred = JSValue::undefined();
   };
+  Json jsonInput = parseInput(input);
   Json jsonOptions = parseInput(options);
-  const AuthClient::CallId call = startCall(*entry->client, jsonOptions, std::move(done));
+  const AuthClient::CallId call =
+      startCall(*entry->client, jsonInput, jsonOptions, std::move(done));
+  wipeStrings(jsonInput);
   if (call == 0 || state->settled) return promise;
-  state->call = call;
   if (hasSignal) {
     state->unwatch = JSValue::take_ownership(
         baanx_watch_signal(signal.as_handle(), handle, static_cast<double>(call)));
+    return promise;
   }
-  auto shared = entry->promises.find(call);
+  const AuthClient::CallId request = entry->client->requestOf(call);
+  auto shared = entry->promises.find(request);
   if (shared != entry->promises.end()) {
     state->joined = true;
     return shared->second;
   }
-  entry->promises.emplace(call, promise);
+  state->sharedRequest = request;
+  entry->promises.emplace(request, promise);
   return promise;
 }
 
@@ -253,26 +270,27 @@ void close(int handle) {
 
 JSValue login(int handle, std::string input, std::string options, JSValue signal) {
   return callWithPromise<LoginResult>(
-      handle, options, signal, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
-        Json jsonInput = parseInput(input);
-        auto call = client.login(jsonInput, jsonOptions, std::move(done));
-        wipeStrings(jsonInput);
-        return call;
+      handle, input, options, signal,
+      [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
+        return client.login(jsonInput, jsonOptions, std::move(done));
       });
 }
 
 JSValue sendOtp(int handle, std::string input, std::string options, JSValue signal) {
   return callWithPromise<SendOtpResult>(
-      handle, options, signal, [&input](AuthClient& client, const Json& jsonOptions, auto done) {
-        return client.sendOtp(parseInput(input), jsonOptions, std::move(done));
+      handle, input, options, signal,
+      [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
+        return client.sendOtp(jsonInput, jsonOptions, std::move(done));
       });
 }
 
 JSValue logout(int handle, std::string options, JSValue signal) {
-  return callWithPromise<LogoutResult>(handle, options, signal,
-                                       [](AuthClient& client, const Json& jsonOptions, auto done) {
-                                         return client.logout(jsonOptions, std::move(done));
-                                       });
+  std::string none = "null";
+  return callWithPromise<LogoutResult>(
+      handle, none, options, signal,
+      [](AuthClient& client, const Json& /*input*/, const Json& jsonOptions, auto done) {
+        return client.logout(jsonOptions, std::move(done));
+      });
 }
 
 // ask: api.js's async wrapper around onOtpRequired, or undefined when there is none.
@@ -292,13 +310,9 @@ JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue
     };
   }
   return callWithPromise<LoginResult>(
-      handle, options, signal,
-      [&input, &askCode](AuthClient& client, const Json& jsonOptions, auto done) {
-        Json jsonInput = parseInput(input);
-        auto call =
-            client.loginWithOtp(jsonInput, jsonOptions, std::move(askCode), std::move(done));
-        wipeStrings(jsonInput);
-        return call;
+      handle, input, options, signal,
+      [&askCode](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
+        return client.loginWithOtp(jsonInput, jsonOptions, std::move(askCode), std::move(done));
       });
 }
 

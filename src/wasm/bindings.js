@@ -45,6 +45,13 @@ mergeInto(LibraryManager.library, {
   baanx_signal_given: function(signal) {
     return Emval.toValue(signal) != null;
   },
+  baanx_signal_valid__deps: ['$Emval'],
+  baanx_signal_valid: function(signal) {
+    const value = Emval.toValue(signal);
+    return typeof value === 'object' && typeof value.aborted === 'boolean' &&
+      typeof value.addEventListener === 'function' &&
+      typeof value.removeEventListener === 'function';
+  },
   baanx_signal_aborted__deps: ['$Emval'],
   baanx_signal_aborted: function(signal) {
     return Emval.toValue(signal).aborted === true;

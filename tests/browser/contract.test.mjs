@@ -15,7 +15,7 @@ const requestsTo = (path) => apiRequests.filter((r) => new URL(r.url()).pathname
 
 before(async () => {
   server = await startMockServer();
-  browser = await launchBrowser();
+  browser = await launchBrowser({ args: ['--js-flags=--expose-gc'] });  // window.gc()
   page = await browser.newPage();
   apiRequests = [];
   page.on('request', (request) => {
@@ -168,6 +168,71 @@ describe('double submit', () => {
     assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
   });
 
+  test('identical sendOtp calls with different timeouts in flight still send one code', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const { userId } = await client.login({ email, password });
+      const first = client.sendOtp({ userId }, { timeoutMs: 5000 });
+      const resend = client.sendOtp({ userId }, { timeoutMs: 9000 });
+      return (await Promise.all([first, resend])).map((r) => r.success);
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.deepEqual(value, [true, true]);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
+  test("one caller's abort rejects only its own Promise; the shared request goes on", async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const b = new AbortController();
+      const first = client.login({ email, password });
+      const second = client.login({ email, password }, { signal: b.signal });
+      const plain = client.login({ email, password });
+      b.abort();
+      const settled = await Promise.allSettled([first, second, plain]);
+      return {
+        outcomes: settled.map((r) => r.value?.status ?? r.reason.code),
+        shared: first === plain,
+        own: second !== first,
+        session: client.session !== null,
+      };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, {
+      outcomes: ['authenticated', 'aborted', 'authenticated'], shared: true, own: true, session: true,
+    });
+    assert.equal(requestsTo('/v1/auth/login').length, 1);
+  });
+
+  test('a flow aborted by its signal leaves a plain login that joined its request', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const flowSignal = new AbortController();
+      const flow = client.loginWithOtp({ email, password },
+        { signal: flowSignal.signal, onOtpRequired: () => '000000' });
+      const plain = client.login({ email, password });
+      flowSignal.abort();
+      const settled = await Promise.allSettled([flow, plain]);
+      return settled.map((r) => r.value?.status ?? r.reason.code);
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, ['aborted', 'authenticated']);
+    assert.equal(requestsTo('/v1/auth/login').length, 1);
+  });
+
+  test('the request is cancelled once every caller sharing it has aborted', async () => {
+    await mockHook(server, '/__mock/fault', { path: '/v1/auth/login', kind: 'delay', delayMs: 500 });
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const a = new AbortController();
+      const b = new AbortController();
+      const first = client.login({ email, password }, { signal: a.signal });
+      const second = client.login({ email, password }, { signal: b.signal });
+      a.abort();
+      b.abort();
+      const settled = await Promise.allSettled([first, second]);
+      return { codes: settled.map((r) => r.reason?.code), session: client.session };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, { codes: ['aborted', 'aborted'], session: null });
+  });
+
   test('many different calls at once each get their own answer', async () => {
     const { value } = await run(async (m, config, { users, password }) => {
       const client = await m.createClient(config);
@@ -252,6 +317,65 @@ describe('cooldown, session and logout', () => {
     }, { email: USERS.ada, password: PASSWORD });
     assert.equal(value.json.includes('US_'), false);
     assert.equal(value.session, null);
+  });
+});
+
+describe('options of the wrong type', () => {
+  test('a signal that is not an AbortSignal is refused before anything is sent', async () => {
+    const { value } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const codes = [];
+      const before = (await m.memoryStats()).heapBytesInUse;
+      for (const signal of [false, 0, {}, 'x', 1, [], { aborted: false }]) {
+        for (const call of [
+          () => client.login({ email, password }, { signal }),
+          () => client.sendOtp({ userId: '1a3d97ad-3460-48dd-93e8-05b0c2061214' }, { signal }),
+          () => client.loginWithOtp({ email, password }, { signal, onOtpRequired: () => '1' }),
+          () => client.logout({ signal }),
+        ]) {
+          codes.push(await call().then(() => 'resolved', (e) => `${e.code}:${e.field}`));
+        }
+      }
+      const after = (await m.memoryStats()).heapBytesInUse;
+      return { codes: [...new Set(codes)], heapMoved: after - before, session: client.session };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.deepEqual(value, { codes: ['invalid_argument:signal'], heapMoved: 0, session: null });
+    assert.equal(apiRequests.length, 0);
+  });
+});
+
+describe('clients the page drops', () => {
+  test('10,000 clients created and dropped leave the WASM heap where it was', async () => {
+    const { value } = await run(async (m, config) => {
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+      const inUse = async () => (await m.memoryStats()).heapBytesInUse;
+      // Collects until the heap stops shrinking: finalizers run in tasks after a collection.
+      const collect = async () => {
+        let last = Infinity;
+        for (let i = 0; i < 40; i++) {
+          window.gc();
+          await settle();
+          const now = await inUse();
+          if (now >= last) return;
+          last = now;
+        }
+      };
+      await m.createClient(config);
+      await collect();
+      const before = await inUse();
+      // In a function of its own, so that nothing of this frame holds the clients afterwards.
+      const createMany = async () => {
+        const held = [];
+        for (let i = 0; i < 10000; i++) held.push(await m.createClient(config));
+        return (await inUse()) - before;
+      };
+      const grew = await createMany();
+      await collect();
+      const after = await inUse();
+      return { grew, left: after - before };
+    });
+    assert.ok(value.grew > 100000, `the clients took only ${value.grew} bytes: the test sees nothing`);
+    assert.ok(value.left <= 1024, `${value.left} bytes left after the clients were dropped`);
   });
 });
 

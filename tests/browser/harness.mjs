@@ -69,13 +69,16 @@ export async function startMockServer({
   };
 }
 
-/** Launches headless Chromium with a fresh profile; resolves to { context, newPage, close }. */
-export async function launchBrowser() {
+/**
+ * Launches headless Chromium with a fresh profile, with `args` added to the usual flags; resolves
+ * to { context, newPage, close }.
+ */
+export async function launchBrowser({ args = [] } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'baanx-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
   const consoleErrors = [];
   return {

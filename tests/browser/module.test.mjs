@@ -233,10 +233,11 @@ describe('createClient', () => {
   });
 
   test('region us sends x-us-env: true, with the client key header', async () => {
-    await run(async (m, config, { email, password }) => {
+    const { value } = await run(async (m, config, { email, password }) => {
       const client = await m.createClient({ ...config, region: 'us' });
       return (await client.login({ email, password })).status;
     }, { email: USERS.grace, password: PASSWORD });
+    assert.equal(value, 'authenticated');
     const login = apiRequests.find((r) => r.method() === 'POST');
     assert.ok(login, 'no login request seen');
     const headers = login.headers();

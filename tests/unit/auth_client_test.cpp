@@ -653,13 +653,16 @@ TEST_F(AuthClientTest, IdenticalLoginsInFlightShareOneRequest) {
   Recorder<LoginResult> second;
   const auto firstId = client_->login(credentials(), json(), first.callback());
   const auto secondId = client_->login(credentials(), json(), second.callback());
-  EXPECT_EQ(firstId, secondId);
+  EXPECT_NE(firstId, secondId);  // each caller can be aborted on its own
+  EXPECT_EQ(client_->requestOf(firstId), firstId);
+  EXPECT_EQ(client_->requestOf(secondId), firstId);
   EXPECT_EQ(transport_.sentCount(), 1u);
   transport_.respond(200, kAuthenticatedBody);
   EXPECT_EQ(first.calls(), 1);
   EXPECT_EQ(second.calls(), 1);
   EXPECT_TRUE(first.ok());
   EXPECT_TRUE(second.ok());
+  EXPECT_EQ(client_->requestOf(firstId), 0u);
 }
 
 TEST_F(AuthClientTest, LoginsWithDifferentTimeoutsAreNotShared) {
@@ -698,16 +701,59 @@ TEST_F(AuthClientTest, SendOtpInFlightForSameUserIsSharedWhateverTheCase) {
   EXPECT_TRUE(second.ok());
 }
 
-TEST_F(AuthClientTest, AbortingASharedCallSettlesEveryWaiterOnce) {
+TEST_F(AuthClientTest, AbortingOneSharerOfARequestDetachesOnlyThatCaller) {
   Recorder<LoginResult> first;
   Recorder<LoginResult> second;
-  const auto id = client_->login(credentials(), json(), first.callback());
+  client_->login(credentials(), json(), first.callback());
+  const auto secondId = client_->login(credentials(), json(), second.callback());
+  client_->abort(secondId);
+  EXPECT_EQ(second.calls(), 1);
+  EXPECT_EQ(second.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(first.calls(), 0);
+  EXPECT_TRUE(transport_.cancelled().empty());
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_EQ(first.calls(), 1);
+  EXPECT_TRUE(first.ok());
+  EXPECT_EQ(second.calls(), 1);
+  EXPECT_TRUE(client_->session().has_value());
+}
+
+TEST_F(AuthClientTest, AbortingTheSenderOfASharedRequestKeepsItForTheOthers) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  const auto firstId = client_->login(credentials(), json(), first.callback());
   client_->login(credentials(), json(), second.callback());
-  client_->abort(id);
+  client_->abort(firstId);
+  EXPECT_EQ(first.error().code, ErrorCode::kAborted);
+  EXPECT_TRUE(transport_.cancelled().empty());
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_TRUE(second.ok());
+  EXPECT_EQ(first.calls(), 1);
+}
+
+TEST_F(AuthClientTest, ARequestIsCancelledWhenNoCallerIsLeftWaiting) {
+  Recorder<LoginResult> first;
+  Recorder<LoginResult> second;
+  const auto firstId = client_->login(credentials(), json(), first.callback());
+  const auto secondId = client_->login(credentials(), json(), second.callback());
+  client_->abort(firstId);
+  client_->abort(secondId);
   EXPECT_EQ(first.calls(), 1);
   EXPECT_EQ(second.calls(), 1);
-  EXPECT_EQ(first.error().code, ErrorCode::kAborted);
   EXPECT_EQ(second.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(transport_.cancelled().size(), 1u);
+  EXPECT_EQ(transport_.pendingCount(), 0u);
+}
+
+TEST_F(AuthClientTest, SendOtpInFlightIsJoinedWhateverItsTimeout) {
+  Recorder<SendOtpResult> first;
+  Recorder<SendOtpResult> second;
+  client_->sendOtp(otpInput(), json{{"timeoutMs", 5000}}, first.callback());
+  client_->sendOtp(otpInput(), json{{"timeoutMs", 9000}}, second.callback());
+  EXPECT_EQ(transport_.sentCount(), 1u);  // one SMS
+  transport_.respond(200, kSuccessBody);
+  EXPECT_TRUE(first.ok());
+  EXPECT_TRUE(second.ok());
 }
 
 // --- loginWithOtp ------------------------------------------------------------------------------
@@ -923,6 +969,20 @@ TEST_F(AuthClientTest, LongServerMessageIsCut) {
   client_->login(credentials(), json(), login.callback());
   transport_.respond(401, messageBody(std::string(1000, 'm')));
   EXPECT_EQ(login.error().message, std::string(kMaxServerMessageBytes, 'm') + "...");
+}
+
+TEST_F(AuthClientTest, AbortingAFlowLeavesAPlainLoginSharingItsRequest) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  Recorder<LoginResult> plain;
+  const auto flowId = client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  client_->login(credentials(), json(), plain.callback());
+  EXPECT_EQ(transport_.sentCount(), 1u);
+  client_->abort(flowId);
+  EXPECT_EQ(flow.error().code, ErrorCode::kAborted);
+  EXPECT_TRUE(transport_.cancelled().empty());
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_TRUE(plain.ok());
 }
 
 }  // namespace

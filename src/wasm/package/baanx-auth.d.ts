@@ -106,7 +106,8 @@ export interface CreateClientOptions {
  */
 export interface CallOptions {
   /**
-   * Aborts the call: it rejects with code `'aborted'` and its request is cancelled.
+   * Aborts the call: it rejects with code `'aborted'`. Its request is cancelled unless identical
+   * calls still wait for it. Anything but an `AbortSignal` is refused with `'invalid_argument'`.
    *
    * @example
    * ```ts
