@@ -681,6 +681,7 @@ async function refreshPhone() {
 // ---------------------------------------------------------------------------------------------
 
 async function start() {
+  $('needs-script').hidden = true;
   fillSettingsForm(DEFAULTS);
   show('login-form');
   setBusy(true, 'Loading the sign-in module…');

@@ -3,7 +3,7 @@
 //   node size.mjs [--module-dir DIR] [--budget BYTES]
 // prints the figures as JSON and, with --budget, fails when the gzip total is over it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,8 @@ export function measureModule(moduleDir) {
   return measure(MODULE_FILES.map((name) => path.join(moduleDir, name)));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script, also through a symlink (not when imported by bench.mjs).
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
   const args = process.argv.slice(2);
   const option = (name) => {
     const at = args.indexOf(name);
@@ -47,6 +48,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(JSON.stringify(sizes, null, 2));
   if (budget !== undefined) {
     const limit = Number(budget);
+    if (!Number.isInteger(limit) || limit <= 0) {
+      console.log(`FAIL: --budget must be a positive number of bytes, not "${budget}"`);
+      process.exit(2);
+    }
     if (sizes.totalGzip > limit) {
       console.log(`FAIL: the module is ${sizes.totalGzip} bytes gzipped, over its budget of ` +
         `${limit} (see tests/bench/README.md before raising it)`);

@@ -73,9 +73,13 @@ async function waitForText(locator, pattern, timeout = 8000) {
   const deadline = Date.now() + timeout;
   let text = '';
   for (;;) {
-    text = ((await locator.count()) ? await locator.first().textContent() : '') ?? '';
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) assert.fail(`expected text matching ${pattern}, saw "${redact(text)}"`);
+    const found = (await locator.count()) > 0;
+    text = (found ? await locator.first().textContent() : '') ?? '';
+    if (found && pattern.test(text)) return text;
+    if (Date.now() > deadline) {
+      assert.fail(found ? `expected text matching ${pattern}, saw "${redact(text)}"`
+        : `expected text matching ${pattern}, but no such element exists`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -171,6 +175,37 @@ test('sign-in view: labelled Email and Password fields and a Log in button, focu
     assert.equal(await email.inputValue(), USERS.ada);
     assert.ok(await password.inputValue() === PASSWORD, 'the demo password is filled in');
     assert.equal(await focusedId(page), 'login-button', 'focus moves to Log in');
+  });
+});
+
+test('without its script the page sends nothing, neither in the address nor in a request', async () => {
+  // A page of the context itself: the 404 it is made to meet is not one of the console errors
+  // the other tests collect.
+  const page = await browser.context.newPage();
+  try {
+    const sent = [];
+    page.on('request', (request) => {
+      if (request.method() !== 'GET' || new URL(request.url()).search) sent.push(request.url());
+    });
+    await page.route('**/app.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(server.url);
+    assert.ok(await page.getByText('This page needs its script').isVisible());
+    assert.equal(await page.getByRole('button', { name: 'Log in' }).isDisabled(), true);
+    await page.getByLabel('Email').fill(USERS.grace);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('button', { name: 'Log in' }).click({ force: true });
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).search, '', 'the form put something in the address');
+    assert.equal(sent.length, 0, 'the form sent a request with data');
+  } finally {
+    await page.close();
+  }
+});
+
+test('with its script the page hides the note about it', async () => {
+  await withDemo('/', async (page) => {
+    assert.equal(await page.getByText('This page needs its script').isVisible(), false);
   });
 });
 

@@ -25,11 +25,14 @@ function loginBody(extra = {}) {
 }
 
 // Answers the next login with `body` (a string or Buffer), then runs a login and a normal login
-// after it: returns what each gave.
+// after it: returns what each gave. Fails when the hostile body was not the one answered.
 async function loginAgainst(body, status = 200) {
-  await page.route('**/v1/auth/login', (route) => route.fulfill({ status, headers: CORS, body }),
-    { times: 1 });
-  return page.evaluate(async ({ base, key, email, password }) => {
+  let served = 0;
+  await page.route('**/v1/auth/login', (route) => {
+    served += 1;
+    return route.fulfill({ status, headers: CORS, body });
+  }, { times: 1 });
+  const outcome = await page.evaluate(async ({ base, key, email, password }) => {
     const m = await import('/baanx-auth.mjs');
     const client = await m.createClient({ baseUrl: base, clientKey: key });
     const describe = (p) => p.then((r) => `ok:${r.status}`, (e) =>
@@ -42,6 +45,8 @@ async function loginAgainst(body, status = 200) {
     const after = await describe(client.login({ email, password }));
     return { hostile, after, message };
   }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+  assert.equal(served, 1, 'the hostile body was never served');
+  return outcome;
 }
 
 before(async () => {
