@@ -66,11 +66,12 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   enum class Step { kLogin, kSendCode, kAwaitCode, kVerify, kDone };
 
   OtpFlow(AuthClient& client, CallId id, LoginInput credentials, std::int64_t timeoutMs,
-          AskCode ask, Completion<LoginResult> done)
+          int attempts, AskCode ask, Completion<LoginResult> done)
       : client_(client),
         id_(id),
         credentials_(std::move(credentials)),
         timeoutMs_(timeoutMs),
+        attemptsLeft_(attempts),
         ask_(std::move(ask)),
         done_(std::move(done)) {}
 
@@ -101,12 +102,21 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   void onLogin(const Result<LoginResult>& outcome) {
     current_ = 0;
     if (step_ == Step::kDone) return;
+    if (step_ == Step::kVerify && !outcome.ok() && --attemptsLeft_ > 0 &&
+        (outcome.error().code == ErrorCode::kInvalidOtp ||
+         outcome.error().code == ErrorCode::kOtpExpired)) {
+      prompt_.error = outcome.error();  // asked again, never resubmitted by the flow itself
+      askForCode();
+      return;
+    }
     const auto* otp = outcome.ok() ? std::get_if<OtpRequired>(&outcome.value()) : nullptr;
     if (otp == nullptr || step_ == Step::kVerify) {
       finish(outcome);
       return;
     }
-    prompt_ = OtpPrompt{otp->userId, otp->phoneNumber};
+    prompt_ = OtpPrompt();
+    prompt_.userId = otp->userId;
+    prompt_.phoneNumber = otp->phoneNumber;
     step_ = Step::kSendCode;
     auto self = shared_from_this();
     const CallId call =
@@ -118,11 +128,25 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   void onCodeSent(const Result<SendOtpResult>& sent) {
     current_ = 0;
     if (step_ == Step::kDone) return;
-    // Inside the cooldown a code was sent moments ago: asking for it is still right.
-    if (!sent.ok() && sent.error().code != ErrorCode::kResendCooldown) {
+    const std::int64_t now = client_.clock_.nowMs();
+    if (sent.ok()) {
+      prompt_.codeSent = true;
+      prompt_.resendAvailableAt = sent.value().resendAvailableAt;
+    } else if (sent.error().code == ErrorCode::kResendCooldown ||
+               sent.error().code == ErrorCode::kRateLimited) {
+      // A code was sent moments ago (from this page, another tab or an earlier page load): it is
+      // still valid, so the code is asked for all the same, and nothing is sent again.
+      prompt_.codeSent = false;
+      prompt_.resendAvailableAt =
+          now + sent.error().retryAfterMs.value_or(client_.config_.resendCooldownMs);
+    } else {
       finish(sent.error());
       return;
     }
+    askForCode();
+  }
+
+  void askForCode() {
     step_ = Step::kAwaitCode;
     std::weak_ptr<OtpFlow> weak = shared_from_this();
     ask_(prompt_, [weak](std::optional<nlohmann::json> code) {
@@ -172,6 +196,7 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   CallId id_;
   LoginInput credentials_;
   std::int64_t timeoutMs_;
+  int attemptsLeft_;
   AskCode ask_;
   Completion<LoginResult> done_;
   Step step_ = Step::kLogin;
@@ -436,9 +461,9 @@ AuthClient::CallId AuthClient::loginWithOtp(const nlohmann::json& input,
     return 0;
   }
   const CallId id = nextCallId_++;
-  auto flow =
-      std::make_shared<OtpFlow>(*this, id, std::move(parsed).value(),
-                                timeoutFor(parsedOptions.value()), std::move(ask), std::move(done));
+  auto flow = std::make_shared<OtpFlow>(
+      *this, id, std::move(parsed).value(), timeoutFor(parsedOptions.value()),
+      parsedOptions.value().attempts.value_or(1), std::move(ask), std::move(done));
   flows_.emplace(id, flow);
   flow->start();
   return flow->step() == OtpFlow::Step::kDone ? 0 : id;

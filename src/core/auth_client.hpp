@@ -24,10 +24,15 @@ struct Session {
   std::int64_t expiresAt = 0;
 };
 
-// What loginWithOtp asks the app for once a code has been sent.
+// What loginWithOtp asks the app for the code with.
 struct OtpPrompt {
   std::string userId;
   std::optional<std::string> phoneNumber;
+  // Whether this flow's send went out. It did not when the server (429) or the client's cooldown
+  // refused it: a code sent shortly before, from another tab or page load, is still valid.
+  bool codeSent = false;
+  std::int64_t resendAvailableAt = 0;  // ms since epoch: when a resend can work
+  std::optional<Error> error;          // why the code is asked again (a rejected code)
 };
 
 class AuthClient {

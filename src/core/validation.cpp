@@ -299,6 +299,15 @@ Result<CallOptions> parseCallOptions(const json& options) {
     if (!ms) return ms.error();
     parsed.timeoutMs = ms.value();
   }
+  if (const json* attempts = member(options, "attempts")) {
+    const bool whole = attempts->is_number_integer() || attempts->is_number_unsigned();
+    const auto count = whole ? attempts->get<std::int64_t>() : 0;
+    if (count < 1 || count > kMaxOtpAttempts) {
+      return invalidArgument("attempts", "attempts must be a whole number from 1 to " +
+                                             std::to_string(kMaxOtpAttempts));
+    }
+    parsed.attempts = static_cast<int>(count);
+  }
   return parsed;
 }
 

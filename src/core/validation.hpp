@@ -48,7 +48,11 @@ struct SendOtpInput {
 
 struct CallOptions {
   std::optional<std::int64_t> timeoutMs;
+  // loginWithOtp only: how many codes the user may enter before a rejected one ends the flow.
+  std::optional<int> attempts;
 };
+
+inline constexpr int kMaxOtpAttempts = 5;
 
 bool isPlausibleEmail(std::string_view email);
 bool isCanonicalUuid(std::string_view text);

@@ -148,16 +148,21 @@ class Client {
 
   /**
    * The whole documented flow in one call: login; if a code is required, send it, await
-   * `onOtpRequired({ userId, phoneNumber, resend })` for the code, and log in with it.
+   * `onOtpRequired({ userId, phoneNumber, codeSent, resendAvailableAt, resend, error })` for
+   * the code, and log in with it; with `attempts`, ask again after a rejected code.
    */
   loginWithOtp(input, options) {
     const { onOtpRequired, ...callOptions } = options ?? {};
     const ask = typeof onOtpRequired === 'function'
-      ? async (userId, phoneNumber) => encode(await onOtpRequired({
-        userId,
-        phoneNumber,
-        resend: () => this.sendOtp({ userId }, { signal: callOptions.signal }),
-      }))
+      ? async ({ userId, phoneNumber, codeSent, resendAvailableAt, error }) =>
+        encode(await onOtpRequired({
+          userId,
+          phoneNumber,
+          codeSent,
+          resendAvailableAt,
+          resend: () => this.sendOtp({ userId }, { signal: callOptions.signal }),
+          error: error ? new BaanxError(error.code, error.message, error) : null,
+        }))
       : undefined;
     return track(this, this.#module.loginWithOtp(this.#handle, encode(input),
       encode(callOptions), callOptions.signal, ask));

@@ -111,11 +111,15 @@ void wipeStrings(Json& value) {
 class JsonObject {
  public:
   JsonObject& add(const char* key, const Json& value) {
+    // Strings from the server were valid UTF-8 when parsed; replace keeps dump() from aborting.
+    return addJson(key, value.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  // A member whose value is JSON text already.
+  JsonObject& addJson(const char* key, const std::string& json) {
     text_ += text_.empty() ? "{\"" : ",\"";
     text_ += key;
     text_ += "\":";
-    // Strings from the server were valid UTF-8 when parsed; replace keeps dump() from aborting.
-    text_ += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    text_ += json;
     return *this;
   }
   std::string text() const { return text_.empty() ? "{}" : text_ + "}"; }
@@ -302,10 +306,13 @@ JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue
       static int nextTicket = 1;
       const int ticket = nextTicket++;
       codeAnswers().emplace(ticket, std::move(answer));
-      Json args = Json::array();
-      args.push_back(prompt.userId);
-      args.push_back(orNull(prompt.phoneNumber));
-      const std::string text = args.dump(-1, ' ', false, Json::error_handler_t::replace);
+      JsonObject object;
+      object.add("userId", prompt.userId)
+          .add("phoneNumber", orNull(prompt.phoneNumber))
+          .add("codeSent", prompt.codeSent)
+          .add("resendAvailableAt", prompt.resendAvailableAt)
+          .addJson("error", prompt.error ? toJson(*prompt.error) : "null");
+      const std::string text = object.text();
       baanx_ask(ask.as_handle(), text.data(), text.size(), ticket);
     };
   }

@@ -71,13 +71,12 @@ mergeInto(LibraryManager.library, {
     Emval.toValue(callback)();
   },
 
-  // Asks the app for the code: ask(userId, phoneNumber) is api.js's async wrapper around
-  // onOtpRequired, which never throws and resolves to the code as JSON text; the settled value
-  // goes back to the module's answerCode().
+  // Asks the app for the code: ask(prompt) is api.js's async wrapper around onOtpRequired, which
+  // resolves to the code as JSON text; the settled value goes back to the module's answerCode().
+  // The prompt: { userId, phoneNumber, codeSent, resendAvailableAt, error }.
   baanx_ask__deps: ['$Emval', '$baanxText'],
   baanx_ask: function(ask, promptJson, length, ticket) {
-    const [userId, phoneNumber] = JSON.parse(baanxText(promptJson, length));
-    Emval.toValue(ask)(userId, phoneNumber).then(
+    Emval.toValue(ask)(JSON.parse(baanxText(promptJson, length))).then(
       (code) => Module.answerCode(ticket, true, code),
       () => Module.answerCode(ticket, false, ''));
   },

@@ -84,6 +84,51 @@ describe('loginWithOtp', () => {
     assert.equal(requestsTo('/v1/auth/login').length, 2);
   });
 
+  test('a code sent moments ago from another page load: the 429 still leads to the prompt', async () => {
+    const { value, error } = await run(async (m, config, { email, password }) => {
+      // The earlier page load: its client sent a code, then the page went away.
+      const earlier = await m.createClient(config);
+      const { userId } = await earlier.login({ email, password });
+      await earlier.sendOtp({ userId });
+      // This page load: a new client, whose own send the server refuses (HTTP 429).
+      const client = await m.createClient(config);
+      const prompts = [];
+      const result = await client.loginWithOtp({ email, password }, {
+        onOtpRequired: async (prompt) => {
+          prompts.push({ codeSent: prompt.codeSent, waits: prompt.resendAvailableAt > Date.now(),
+            error: prompt.error });
+          const phone = await (await fetch(`/__mock/otp?userId=${prompt.userId}`)).json();
+          return phone.code;
+        },
+      });
+      return { status: result.status, prompts };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error, undefined, error && error.code);
+    assert.deepEqual(value, { status: 'authenticated',
+      prompts: [{ codeSent: false, waits: true, error: null }] });
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 2);  // the earlier one, the refused one
+  });
+
+  test('with attempts, a rejected code asks again with the error, and nothing is resubmitted', async () => {
+    const { value, error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient(config);
+      const errors = [];
+      const result = await client.loginWithOtp({ email, password }, {
+        attempts: 2,
+        onOtpRequired: async (prompt) => {
+          errors.push(prompt.error ? `${prompt.error.name}:${prompt.error.code}` : null);
+          const { code } = await (await fetch(`/__mock/otp?userId=${prompt.userId}`)).json();
+          return errors.length === 1 ? String((Number(code) + 1) % 1000000).padStart(6, '0') : code;
+        },
+      });
+      return { status: result.status, errors };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error, undefined, error && error.code);
+    assert.deepEqual(value, { status: 'authenticated', errors: [null, 'BaanxError:invalid_otp'] });
+    assert.equal(requestsTo('/v1/auth/login').length, 3);
+    assert.equal(requestsTo('/v1/auth/login/otp').length, 1);
+  });
+
   test('resend() inside the prompt honours the cooldown', async () => {
     const { value } = await run(async (m, config, { email, password }) => {
       const client = await m.createClient(config);

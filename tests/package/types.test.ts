@@ -14,6 +14,7 @@ import {
   type LoginInput,
   type LoginResult,
   type LoginWithOtpOptions,
+  type LoginWithOtpResult,
   type MemoryStats,
   type OnboardingRequiredResult,
   type OtpPrompt,
@@ -111,12 +112,22 @@ export async function documentedUse(): Promise<void> {
       const phone: string | null = prompt.phoneNumber;
       const userId: string = prompt.userId;
       void userId;
+      const sent: boolean = prompt.codeSent;
+      const resendAt: number = prompt.resendAvailableAt;
+      const rejected: BaanxError | null = prompt.error;
+      void sent;
+      void resendAt;
+      if (rejected !== null) void rejected.code;
       return askTheUser(phone);
     },
     signal: controller.signal,
     timeoutMs: 10000,
+    attempts: 3,
   };
-  const flowResult: LoginResult = await client.loginWithOtp(credentials, flowOptions);
+  const flowResult: LoginWithOtpResult = await client.loginWithOtp(credentials, flowOptions);
+  const neverOtp: Equal<LoginWithOtpResult['status'], 'authenticated' | 'onboarding_required'> =
+    true;
+  void neverOtp;
   void flowResult;
   await client.loginWithOtp({ email, password }, { onOtpRequired: () => '123456' });
 
@@ -209,6 +220,8 @@ export async function wrongUses(
   await client.sendOtp({});
   // @ts-expect-error loginWithOtp takes no code: onOtpRequired provides it
   await client.loginWithOtp({ email, password, otpCode: '123456' }, { onOtpRequired: () => '1' });
+  // @ts-expect-error attempts is a number
+  await client.loginWithOtp({ email, password }, { onOtpRequired: () => '1', attempts: '2' });
   // @ts-expect-error loginWithOtp needs onOtpRequired
   await client.loginWithOtp({ email, password }, {});
   // @ts-expect-error onOtpRequired returns the code as a string

@@ -903,6 +903,82 @@ TEST_F(AuthClientTest, LoginWithOtpInsideCooldownStillAsksForTheCodeAlreadySent)
   EXPECT_EQ(app.prompts.size(), 1u);
 }
 
+TEST_F(AuthClientTest, LoginWithOtpPromptSaysTheCodeWasSentAndWhenToResend) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  ASSERT_EQ(app.prompts.size(), 1u);
+  EXPECT_TRUE(app.prompts[0].codeSent);
+  EXPECT_GT(app.prompts[0].resendAvailableAt, kStartMs);
+  EXPECT_FALSE(app.prompts[0].error.has_value());
+}
+
+TEST_F(AuthClientTest, LoginWithOtpGoesOnWhenTheServerRefusesTheSendWith429) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json(), app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(429, messageBody("Too many requests"), {{"Retry-After", "42"}});
+  ASSERT_EQ(app.prompts.size(), 1u);  // the code sent moments ago is still asked for
+  EXPECT_FALSE(app.prompts[0].codeSent);
+  EXPECT_EQ(app.prompts[0].resendAvailableAt, kStartMs + 42000);
+  app.answer(json(kOtpCode));
+  ASSERT_EQ(transport_.sentCount(), 3u);  // login, the refused send, login with the code
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_TRUE(flow.ok());
+  // And the refused send is honoured: no resend inside the server's wait.
+  Recorder<SendOtpResult> resend;
+  client_->sendOtp(otpInput(), json(), resend.callback());
+  EXPECT_EQ(resend.error().code, ErrorCode::kResendCooldown);
+  EXPECT_EQ(transport_.sentCount(), 3u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpAttemptsAsksAgainAfterARejectedCode) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json{{"attempts", 2}}, app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(json("111111"));
+  transport_.respond(400, messageBody("Invalid code"));
+  EXPECT_EQ(flow.calls(), 0);
+  ASSERT_EQ(app.prompts.size(), 2u);
+  ASSERT_TRUE(app.prompts[1].error.has_value());
+  EXPECT_EQ(app.prompts[1].error->code, ErrorCode::kInvalidOtp);
+  EXPECT_EQ(transport_.sentCount(), 3u);  // nothing resubmitted by the flow itself
+  app.answer(json(kOtpCode));
+  transport_.respond(200, kAuthenticatedBody);
+  EXPECT_TRUE(flow.ok());
+  EXPECT_EQ(transport_.sentCount(), 4u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpEndsWhenItsAttemptsAreUsedUp) {
+  CodePrompter app;
+  Recorder<LoginResult> flow;
+  client_->loginWithOtp(credentials(), json{{"attempts", 2}}, app.ask(), flow.callback());
+  transport_.respond(200, kOtpRequiredBody);
+  transport_.respond(200, kSuccessBody);
+  app.answer(json("111111"));
+  transport_.respond(400, messageBody("Invalid code"));
+  app.answer(json("222222"));
+  transport_.respond(400, messageBody("Invalid code"));
+  EXPECT_EQ(flow.calls(), 1);
+  EXPECT_EQ(flow.error().code, ErrorCode::kInvalidOtp);
+  EXPECT_EQ(app.prompts.size(), 2u);
+}
+
+TEST_F(AuthClientTest, LoginWithOtpRefusesAttemptsOutOfRange) {
+  for (const json& attempts : {json(0), json(6), json(1.5), json("2"), json(-1)}) {
+    CodePrompter app;
+    Recorder<LoginResult> flow;
+    client_->loginWithOtp(credentials(), json{{"attempts", attempts}}, app.ask(), flow.callback());
+    EXPECT_EQ(flow.error().field, "attempts") << attempts.dump();
+  }
+  EXPECT_EQ(transport_.sentCount(), 0u);
+}
+
 TEST_F(AuthClientTest, LoginWithOtpFailedSendEndsTheFlow) {
   CodePrompter app;
   Recorder<LoginResult> flow;

@@ -275,6 +275,18 @@ export interface OnboardingRequiredResult {
 export type LoginResult = AuthenticatedResult | OtpRequiredResult | OnboardingRequiredResult;
 
 /**
+ * What {@link BaanxClient.loginWithOtp} resolves to: the flow asks for the code itself, so it
+ * never resolves to `'otp_required'`.
+ *
+ * @example
+ * ```ts
+ * const result: LoginWithOtpResult = await client.loginWithOtp({ email, password }, options);
+ * if (result.status === 'onboarding_required') showOnboarding(result.phase);
+ * ```
+ */
+export type LoginWithOtpResult = AuthenticatedResult | OnboardingRequiredResult;
+
+/**
  * What {@link BaanxClient.sendOtp} resolves to.
  *
  * @example
@@ -330,7 +342,7 @@ export interface Session {
 }
 
 /**
- * What {@link LoginWithOtpOptions.onOtpRequired} is called with once the code has been sent.
+ * What {@link LoginWithOtpOptions.onOtpRequired} is called with when the account needs a code.
  *
  * @example
  * ```ts
@@ -347,6 +359,27 @@ export interface OtpPrompt {
    * @example `label.textContent = prompt.phoneNumber ?? 'your phone'`
    */
   phoneNumber: string | null;
+  /**
+   * Whether this flow's send went out. `false` when the server (HTTP 429) or the client's
+   * cooldown refused it: a code sent shortly before, from another tab or page load, is still
+   * valid, so the code is asked for all the same.
+   *
+   * @example `hint.textContent = prompt.codeSent ? 'Code sent' : 'Use the code sent earlier'`
+   */
+  codeSent: boolean;
+  /**
+   * When {@link OtpPrompt.resend} can work, in ms since the epoch.
+   *
+   * @example `startCountdown(prompt.resendAvailableAt)`
+   */
+  resendAvailableAt: number;
+  /**
+   * Why the code is asked for again (with `attempts` above 1): the error of the rejected code
+   * (`'invalid_otp'` or `'otp_expired'`); `null` the first time.
+   *
+   * @example `if (prompt.error) showError(prompt.error.message)`
+   */
+  error: BaanxError | null;
   /**
    * Sends the code again (as {@link BaanxClient.sendOtp} for this user, with the flow's signal).
    *
@@ -386,6 +419,14 @@ export interface LoginWithOtpOptions extends CallOptions {
    * ```
    */
   onOtpRequired: (prompt: OtpPrompt) => string | PromiseLike<string>;
+  /**
+   * How many codes the user may enter, from 1 (the default) to 5: after a rejected code,
+   * `onOtpRequired` is asked again with `error` set, until they are used up. The flow never
+   * resubmits a code by itself.
+   *
+   * @example `await client.loginWithOtp(credentials, { onOtpRequired, attempts: 3 })`
+   */
+  attempts?: number | undefined;
 }
 
 /**
@@ -423,7 +464,8 @@ export interface BaanxClient {
   sendOtp(input: SendOtpInput, options?: CallOptions): Promise<SendOtpResult>;
   /**
    * The whole flow in one call: login; if a code is needed, send it, await `onOtpRequired` for
-   * it and log in with it. A rejected code rejects with `'invalid_otp'` (never resubmitted).
+   * it and log in with it. A rejected code rejects with `'invalid_otp'` (never resubmitted), or
+   * asks again while `attempts` allow.
    *
    * @example
    * ```ts
@@ -432,7 +474,7 @@ export interface BaanxClient {
    * });
    * ```
    */
-  loginWithOtp(input: Credentials, options: LoginWithOtpOptions): Promise<LoginResult>;
+  loginWithOtp(input: Credentials, options: LoginWithOtpOptions): Promise<LoginWithOtpResult>;
   /**
    * Ends the session on the server; {@link BaanxClient.session} is cleared even when that fails.
    *
