@@ -330,6 +330,7 @@ AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t ti
             : classifyLoginResponse(std::get<HttpResponse>(result), sentCode, clock_.nowMs());
     if (outcome.ok()) {
       if (const auto* session = std::get_if<Authenticated>(&outcome.value())) {
+        if (session_) wipe(session_->accessToken);  // the token this login replaces
         session_ = Session{session->accessToken, session->userId, session->expiresAt};
       }
     } else {

@@ -1,6 +1,7 @@
 #include "core/requests.hpp"
 
 #include "core/json.hpp"
+#include "core/text.hpp"
 
 namespace baanx {
 namespace {
@@ -34,8 +35,11 @@ HttpRequest buildLoginRequest(const ClientConfig& config, const LoginInput& inpu
   nlohmann::json body = {{"email", input.email}, {"password", input.password}};
   if (input.otpCode) body["otpCode"] = *input.otpCode;
   // Invalid UTF-8 in a field is replaced rather than thrown on: the core never throws.
-  return jsonPost(config, kLoginPath,
-                  body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), timeoutMs);
+  std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // The copies of the password and the code the object holds go before it frees them.
+  wipe(body["password"].get_ref<std::string&>());
+  if (input.otpCode) wipe(body["otpCode"].get_ref<std::string&>());
+  return jsonPost(config, kLoginPath, std::move(text), timeoutMs);
 }
 
 HttpRequest buildSendOtpRequest(const ClientConfig& config, const SendOtpInput& input,
