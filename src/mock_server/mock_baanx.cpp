@@ -262,6 +262,9 @@ ApiResponse MockBaanx::SendOtp(const std::string& body) {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t now = NowMsLocked();
   OtpState& state = otp_[std::string(user->user_id)];
+  // A locked account is refused before the cooldown is looked at, and nothing is sent: a code
+  // delivered during the lock would only feed more guesses once it lifts.
+  if (state.locked_until_ms > now) return ErrorResponse(401, kAccountLocked);
   const int64_t cooldown_ms = static_cast<int64_t>(config_.resend_cooldown_s) * 1000;
   if (state.last_send_ms && now - *state.last_send_ms < cooldown_ms) {
     ApiResponse response = ErrorResponse(429, "Too many requests");
@@ -271,11 +274,12 @@ ApiResponse MockBaanx::SendOtp(const std::string& body) {
     return response;
   }
 
-  // A resend replaces the previous code and starts the attempt count afresh.
+  // A resend replaces the previous code but keeps the count of wrong codes: were it reset here,
+  // guesses spread over resends would never reach the lock. Only a right code or the lock
+  // itself starts the count afresh.
   state.code = NewOtpCode();
   state.code_sent_ms = now;
   state.last_send_ms = now;
-  state.wrong_attempts = 0;
   sms_.push_front(
       SmsMessage{std::string(user->user_id), std::string(user->masked_phone), *state.code, now});
   if (sms_.size() > kSmsLogSize) sms_.pop_back();
