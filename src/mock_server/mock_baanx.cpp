@@ -116,6 +116,15 @@ const FixtureUser* FindUserById(const std::string& user_id) {
   return nullptr;
 }
 
+// Whether the request declares a JSON body: "application/json", in any case, parameters allowed.
+bool DeclaresJson(const std::optional<std::string>& content_type) {
+  if (!content_type) return false;
+  std::string media_type = AsciiLower(content_type->substr(0, content_type->find(';')));
+  media_type.erase(0, media_type.find_first_not_of(" \t"));
+  media_type.erase(media_type.find_last_not_of(" \t") + 1);
+  return media_type == "application/json";
+}
+
 OrderedJson NullableString(std::string_view text) {
   if (text.empty()) return nullptr;
   return std::string(text);
@@ -317,26 +326,35 @@ ApiResponse MockBaanx::HandleMock(const ApiRequest& request) {
   }
   // Everything below exists only in test mode; outside it the paths do not exist at all.
   if (!test_mode_) return ErrorResponse(404, "Not found");
+  // A hook that changes state takes JSON only. A cross-site HTML form, the one cross-origin
+  // request a browser sends without asking first, cannot declare that type.
+  const bool json_declared = DeclaresJson(request.content_type);
+  const auto unsupported = [] {
+    return ErrorResponse(415, "Content-Type must be application/json");
+  };
   if (path == "/__mock/clock") {
     if (request.method != "GET" && request.method != "POST") {
       return MethodNotAllowed("GET, POST, OPTIONS");
     }
+    if (request.method == "POST" && !json_declared) return unsupported();
     return MockClock(request);
   }
   if (path == "/__mock/reset") {
-    return request.method == "POST" ? MockReset() : MethodNotAllowed("POST, OPTIONS");
+    if (request.method != "POST") return MethodNotAllowed("POST, OPTIONS");
+    return json_declared ? MockReset() : unsupported();
   }
   if (path == "/__mock/config") {
     if (request.method != "GET" && request.method != "POST") {
       return MethodNotAllowed("GET, POST, OPTIONS");
     }
+    if (request.method == "POST" && !json_declared) return unsupported();
     return MockConfigHook(request);
   }
   if (path == "/__mock/fault") {
     if (request.method != "POST" && request.method != "DELETE") {
       return MethodNotAllowed("POST, DELETE, OPTIONS");
     }
-    return MockFault(request);
+    return json_declared ? MockFault(request) : unsupported();
   }
   return ErrorResponse(404, "Not found");
 }

@@ -84,6 +84,7 @@ ApiRequest ToApiRequest(const httplib::Request& req, const std::string& body) {
   if (req.has_header("Authorization")) {
     request.authorization = req.get_header_value("Authorization");
   }
+  if (req.has_header("Content-Type")) request.content_type = req.get_header_value("Content-Type");
   for (const auto& [name, value] : req.params) request.query.emplace(name, value);
   return request;
 }
@@ -253,9 +254,13 @@ class MockHttpServer::Impl {
           res.status = 500;
           res.set_content(JsonMessage("Internal server error"), kJson);
         });
-    server_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Access-Control-Allow-Origin", "*");
-      res.set_header("Access-Control-Expose-Headers", "Retry-After");
+    server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      // The hooks hand out live codes and change the mock's state: only pages served by the
+      // mock itself may read them, so they carry no CORS headers at all.
+      if (!IsMockPath(req.path)) {
+        res.set_header("Access-Control-Allow-Origin", "*");
+        res.set_header("Access-Control-Expose-Headers", "Retry-After");
+      }
       if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
       res.headers.erase(kVerbatimMark);
     });
@@ -269,6 +274,14 @@ class MockHttpServer::Impl {
                       const httplib::ContentReader& reader) {
     // httplib drains and refuses over-long Content-Length bodies itself (413), but reads chunked
     // ones without a limit; the cap here covers both.
+    // httplib parses multipart bodies itself and fails on them without a multipart receiver. No
+    // endpoint takes one: the body is left unread (so the connection closes after the answer)
+    // and the request is judged without it.
+    if (req.is_multipart_form_data()) {
+      CloseAfterResponse(req);
+      Handle(req, res, "");
+      return;
+    }
     std::string body;
     bool too_large = false;
     const bool complete = reader([&](const char* data, size_t length) {
@@ -300,6 +313,7 @@ class MockHttpServer::Impl {
   void Handle(const httplib::Request& req, httplib::Response& res, const std::string& body) {
     if (req.method == "OPTIONS") {
       res.status = 204;
+      if (IsMockPath(req.path)) return;  // no preflight allowance: same origin only
       res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
       res.set_header("Access-Control-Allow-Headers",
                      "content-type, x-client-key, x-us-env, authorization");

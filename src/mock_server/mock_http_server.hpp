@@ -1,6 +1,7 @@
 // The demo/mock server over real HTTP: the mock Baanx API under /v1/, the mock phone and test hooks
-// under /__mock/, the demo page and WASM module as static files, CORS on every answer. Binds
-// 127.0.0.1 only. Used by the baanx-mock-server executable and, in-process, by tests.
+// under /__mock/, the demo page and WASM module as static files, CORS on every answer outside
+// /__mock/ (the hooks are same-origin only). Binds 127.0.0.1 only. Used by the baanx-mock-server
+// executable and, in-process, by tests.
 #pragma once
 
 #include <functional>
