@@ -58,6 +58,29 @@ function rawExchange(payload, { pieces = 1, delayMs = 0, limitMs = 8000 } = {}) 
   });
 }
 
+// What wrk reported: completed requests, requests/s, non-2xx answers, and its socket errors
+// (connect, read, write, timeout), each 0 when wrk printed no "Socket errors" line.
+function parseWrk(stdout) {
+  const errors = stdout.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
+  const [connect, read, write, timeout] = errors ? errors.slice(1).map(Number) : [0, 0, 0, 0];
+  const statuses = {};
+  for (const [, status, count] of stdout.matchAll(/^status (\d+): (\d+)$/gm)) {
+    statuses[status] = Number(count);
+  }
+  return {
+    requests: Number(stdout.match(/(\d+) requests in/)[1]),
+    perSecond: Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]),
+    non2xx: Number(stdout.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0),
+    socketErrors: { connect, read, write, timeout },
+    statuses,
+  };
+}
+
+function assertNoSocketErrors(result) {
+  assert.deepEqual(result.socketErrors, { connect: 0, read: 0, write: 0, timeout: 0 },
+    'wrk saw connections fail or time out');
+}
+
 before(async () => {
   server = await startMockServer();
 });
@@ -69,14 +92,40 @@ after(async () => {
 test('thousands of concurrent logins from wrk: no errors, and the server stays sound', async () => {
   const { stdout } = await run('wrk', ['-t2', '-c200', '-d8s', '--timeout', '5s', '-s',
     path.join(here, 'login.lua'), new URL('/v1/auth/login', server.url).href], { timeout: 60000 });
-  const requests = Number(stdout.match(/(\d+) requests in/)[1]);
-  const perSecond = Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]);
-  const non2xx = Number(stdout.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
-  const socketErrors = stdout.match(/Socket errors: (.*)/)?.[1] ?? 'none';
-  console.log(`wrk: ${requests} logins, ${perSecond} requests/s, non-2xx ${non2xx}, ` +
-    `socket errors: ${socketErrors}`);
-  assert.ok(requests > 1000, `only ${requests} requests completed`);
-  assert.equal(non2xx, 0);
+  const result = parseWrk(stdout);
+  const e = result.socketErrors;
+  console.log(`wrk: ${result.requests} logins, ${result.perSecond} requests/s, non-2xx ` +
+    `${result.non2xx}, socket errors: connect ${e.connect}, read ${e.read}, write ${e.write}, ` +
+    `timeout ${e.timeout}`);
+  assertNoSocketErrors(result);
+  assert.ok(result.requests > 1000, `only ${result.requests} requests completed`);
+  assert.equal(result.non2xx, 0);
+  await assertHealthy();
+});
+
+test('wrk guessing codes at full speed: the lock engages after exactly the allowed wrong codes', async () => {
+  await mockHook(server, '/__mock/reset', {});
+  assert.equal((await api('/v1/auth/login/otp', { userId: ADA_ID })).status, 200);
+  const phone = await (await fetch(new URL(`/__mock/otp?userId=${ADA_ID}`, server.url))).json();
+  const wrongCode = phone.code === '000000' ? '111111' : '000000';
+  const { stdout } = await run('wrk', ['-t2', '-c50', '-d3s', '--timeout', '5s', '-s',
+    path.join(here, 'wrong_codes.lua'), new URL('/v1/auth/login', server.url).href, '--', wrongCode],
+  { timeout: 60000 });
+  const result = parseWrk(stdout);
+  console.log(`wrk: ${result.requests} wrong codes sent, answers by status: ` +
+    JSON.stringify(result.statuses));
+  assertNoSocketErrors(result);
+  assert.ok(result.requests > 1000, `only ${result.requests} requests completed`);
+  // The mock's default: five wrong codes are answered as such, every later attempt is locked out.
+  assert.equal(result.statuses['400'], 5, 'not exactly five wrong codes were counted');
+  assert.equal(result.statuses['401'], result.requests - 5, 'attempts got past the lock');
+  assert.equal(Object.keys(result.statuses).length, 2, 'an answer other than 400 or 401');
+  // Locked: even the right code is refused, no new code is sent, the old one is gone.
+  const right = await api('/v1/auth/login', { email: USERS.ada, password: PASSWORD, otpCode: phone.code });
+  assert.equal(right.status, 401);
+  assert.match(right.body.message, /locked/);
+  assert.equal((await api('/v1/auth/login/otp', { userId: ADA_ID })).status, 401);
+  assert.equal((await fetch(new URL(`/__mock/otp?userId=${ADA_ID}`, server.url))).status, 404);
   await assertHealthy();
 });
 
