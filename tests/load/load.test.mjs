@@ -3,6 +3,7 @@
 // it must still be up, answer correctly and keep its per-user state consistent. Bounded in time.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +80,65 @@ function parseWrk(stdout) {
 function assertNoSocketErrors(result) {
   assert.deepEqual(result.socketErrors, { connect: 0, read: 0, write: 0, timeout: 0 },
     'wrk saw connections fail or time out');
+}
+
+// One login on a connection of its own (no keep-alive), with how long it took to answer.
+function timedLogin(limitMs) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const body = JSON.stringify({ email: USERS.grace, password: PASSWORD });
+    const request = http.request(new URL('/v1/auth/login', server.url), {
+      method: 'POST',
+      agent: false,
+      timeout: limitMs,
+      headers: { 'Content-Type': 'application/json', 'x-client-key': CLIENT_KEY, 'Content-Length': body.length },
+    }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode, ms: performance.now() - started }));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    request.end(body);
+  });
+}
+
+// Keeps `count` connections open that send a request's header one byte every `intervalMs`,
+// opening a new one whenever the server closes one. Resolves to a stop function that reports
+// how many the server closed.
+function slowLoris(count, intervalMs) {
+  const header = `POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nx-client-key: ${CLIENT_KEY}\r\n` +
+    `Content-Type: application/json\r\n${'X-Slow: a\r\n'.repeat(1000)}`;
+  const sockets = new Set();
+  let closedByServer = 0;
+  let stopped = false;
+  const open = () => {
+    if (stopped) return;
+    const socket = net.connect(server.port, '127.0.0.1');
+    let sent = 0;
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      sockets.delete(socket);
+      clearInterval(socket.timer);
+      if (!stopped) {
+        closedByServer += 1;
+        open();
+      }
+    });
+    socket.on('connect', () => {
+      socket.timer = setInterval(() => socket.write(header[sent++ % header.length]), intervalMs);
+    });
+    sockets.add(socket);
+  };
+  for (let i = 0; i < count; i++) open();
+  return () => {
+    stopped = true;
+    for (const socket of sockets) {
+      clearInterval(socket.timer);
+      socket.destroy();
+    }
+    return closedByServer;
+  };
 }
 
 before(async () => {
@@ -184,4 +244,31 @@ test('slow clients do not stop others from being served', async () => {
   await assertHealthy(); // while 20 clients dribble their requests
   const answers = await Promise.all(slow);
   assert.ok(answers.every((a) => a === '' || /^HTTP\/1\.1 (400|4\d\d)/.test(a)));
+});
+
+test('100 slow-loris connections, more than the workers, do not stop a login answering within a second', async () => {
+  const stop = slowLoris(100, 300);
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // every worker is taken by now
+    for (let i = 0; i < 5; i++) {
+      const login = await timedLogin(5000);
+      assert.equal(login.status, 200, `login ${i} got no answer while slow clients held on`);
+      assert.ok(login.ms < 1000, `login ${i} took ${Math.round(login.ms)} ms`);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  } finally {
+    const closed = stop();
+    console.log(`slow-loris: the server closed ${closed} slow connections`);
+  }
+  await assertHealthy();
+});
+
+test('a request dribbled in a byte at a time is cut off at the total deadline', async () => {
+  // The header never ends; each byte comes well within the per-read timeout.
+  const started = performance.now();
+  const answer = await rawExchange(`POST /v1/auth/login HTTP/1.1\r\n${'X-Slow: a\r\n'.repeat(20)}`,
+    { pieces: 240, delayMs: 100, limitMs: 20000 });
+  const seconds = (performance.now() - started) / 1000;
+  assert.ok(answer === '' || /^HTTP\/1\.1 4\d\d/.test(answer), 'the dribbled request was answered');
+  assert.ok(seconds < 15, `the server kept the connection ${seconds.toFixed(1)} s`);
 });
