@@ -116,6 +116,15 @@ const FixtureUser* FindUserById(const std::string& user_id) {
   return nullptr;
 }
 
+// Whether the request declares a JSON body: "application/json", in any case, parameters allowed.
+bool DeclaresJson(const std::optional<std::string>& content_type) {
+  if (!content_type) return false;
+  std::string media_type = AsciiLower(content_type->substr(0, content_type->find(';')));
+  media_type.erase(0, media_type.find_first_not_of(" \t"));
+  media_type.erase(media_type.find_last_not_of(" \t") + 1);
+  return media_type == "application/json";
+}
+
 OrderedJson NullableString(std::string_view text) {
   if (text.empty()) return nullptr;
   return std::string(text);
@@ -262,6 +271,9 @@ ApiResponse MockBaanx::SendOtp(const std::string& body) {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t now = NowMsLocked();
   OtpState& state = otp_[std::string(user->user_id)];
+  // A locked account is refused before the cooldown is looked at, and nothing is sent: a code
+  // delivered during the lock would only feed more guesses once it lifts.
+  if (state.locked_until_ms > now) return ErrorResponse(401, kAccountLocked);
   const int64_t cooldown_ms = static_cast<int64_t>(config_.resend_cooldown_s) * 1000;
   if (state.last_send_ms && now - *state.last_send_ms < cooldown_ms) {
     ApiResponse response = ErrorResponse(429, "Too many requests");
@@ -271,11 +283,12 @@ ApiResponse MockBaanx::SendOtp(const std::string& body) {
     return response;
   }
 
-  // A resend replaces the previous code and starts the attempt count afresh.
+  // A resend replaces the previous code but keeps the count of wrong codes: were it reset here,
+  // guesses spread over resends would never reach the lock. Only a right code or the lock
+  // itself starts the count afresh.
   state.code = NewOtpCode();
   state.code_sent_ms = now;
   state.last_send_ms = now;
-  state.wrong_attempts = 0;
   sms_.push_front(
       SmsMessage{std::string(user->user_id), std::string(user->masked_phone), *state.code, now});
   if (sms_.size() > kSmsLogSize) sms_.pop_back();
@@ -313,26 +326,35 @@ ApiResponse MockBaanx::HandleMock(const ApiRequest& request) {
   }
   // Everything below exists only in test mode; outside it the paths do not exist at all.
   if (!test_mode_) return ErrorResponse(404, "Not found");
+  // A hook that changes state takes JSON only. A cross-site HTML form, the one cross-origin
+  // request a browser sends without asking first, cannot declare that type.
+  const bool json_declared = DeclaresJson(request.content_type);
+  const auto unsupported = [] {
+    return ErrorResponse(415, "Content-Type must be application/json");
+  };
   if (path == "/__mock/clock") {
     if (request.method != "GET" && request.method != "POST") {
       return MethodNotAllowed("GET, POST, OPTIONS");
     }
+    if (request.method == "POST" && !json_declared) return unsupported();
     return MockClock(request);
   }
   if (path == "/__mock/reset") {
-    return request.method == "POST" ? MockReset() : MethodNotAllowed("POST, OPTIONS");
+    if (request.method != "POST") return MethodNotAllowed("POST, OPTIONS");
+    return json_declared ? MockReset() : unsupported();
   }
   if (path == "/__mock/config") {
     if (request.method != "GET" && request.method != "POST") {
       return MethodNotAllowed("GET, POST, OPTIONS");
     }
+    if (request.method == "POST" && !json_declared) return unsupported();
     return MockConfigHook(request);
   }
   if (path == "/__mock/fault") {
     if (request.method != "POST" && request.method != "DELETE") {
       return MethodNotAllowed("POST, DELETE, OPTIONS");
     }
-    return MockFault(request);
+    return json_declared ? MockFault(request) : unsupported();
   }
   return ErrorResponse(404, "Not found");
 }

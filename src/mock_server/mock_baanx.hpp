@@ -28,6 +28,7 @@ struct ApiRequest {
   std::string body;
   std::optional<std::string> client_key;     // x-client-key
   std::optional<std::string> authorization;  // Authorization
+  std::optional<std::string> content_type;   // Content-Type
   std::map<std::string, std::string> query;
 };
 

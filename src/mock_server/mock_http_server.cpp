@@ -17,12 +17,12 @@
 #include <httplib.h>
 
 #include "mock_server/static_files.hpp"
+#include "mock_server/worker_pool.hpp"
 
 namespace baanx::mock {
 namespace {
 
 constexpr const char* kLoopback = "127.0.0.1";
-constexpr size_t kWorkerThreads = 32;
 constexpr const char* kJson = "application/json";
 // Internal marks on a response, removed before it is written.
 constexpr const char* kVerbatimMark = "X-Baanx-Mock-Verbatim";
@@ -52,6 +52,8 @@ std::string DefaultErrorMessage(int status) {
       return "Request URI too long";
     case 416:
       return "Range not satisfiable";
+    case 431:
+      return "Request header fields too large";
     case 500:
       return "Internal server error";
     default:
@@ -84,6 +86,7 @@ ApiRequest ToApiRequest(const httplib::Request& req, const std::string& body) {
   if (req.has_header("Authorization")) {
     request.authorization = req.get_header_value("Authorization");
   }
+  if (req.has_header("Content-Type")) request.content_type = req.get_header_value("Content-Type");
   for (const auto& [name, value] : req.params) request.query.emplace(name, value);
   return request;
 }
@@ -156,7 +159,9 @@ class MockHttpServer::Impl {
   explicit Impl(ServerOptions options)
       : options_(std::move(options)),
         api_(options_.config, options_.test_mode),
-        files_(options_.web_root, options_.module_dir) {}
+        files_(options_.web_root, options_.module_dir),
+        guard_(options_.limits),
+        work_queue_(std::make_shared<WorkQueue>(options_.limits.max_waiting_connections)) {}
 
   ~Impl() { Stop(); }
 
@@ -181,6 +186,7 @@ class MockHttpServer::Impl {
     }
     port_ = port;
     server_.RaiseListenBacklog(kListenBacklog);
+    guard_.Start(port, [queue = work_queue_] { return queue->Waiting(); });
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // stop() only takes effect once the accept loop runs, so wait for it.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -196,8 +202,13 @@ class MockHttpServer::Impl {
       stopping_ = true;
     }
     stop_cv_.notify_all();
+    // Slow clients are cut off and a full waiting line lets the accept loop go, so that stopping
+    // takes no longer than the requests now in a handler.
+    guard_.CloseIdleConnections();
+    work_queue_->Release();
     server_.stop();
     if (thread_.joinable()) thread_.join();
+    guard_.Stop();
   }
 
   int port() const { return port_; }
@@ -205,7 +216,9 @@ class MockHttpServer::Impl {
 
  private:
   void Install() {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+    server_.new_task_queue = [this] {
+      return new WorkerPool(work_queue_, options_.limits.worker_threads);
+    };
     server_.set_address_family(AF_INET);
     // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
     // silently share its connections; SO_REUSEADDR alone makes a busy port an error.
@@ -253,13 +266,28 @@ class MockHttpServer::Impl {
           res.status = 500;
           res.set_content(JsonMessage("Internal server error"), kJson);
         });
-    server_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Access-Control-Allow-Origin", "*");
-      res.set_header("Access-Control-Expose-Headers", "Retry-After");
+    // The library bounds each header line, not how many there are.
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      guard_.HeadersComplete(req.remote_port);
+      if (!HeadersWithinLimits(req)) {
+        CloseAfterResponse(req);  // the body, if any, is left unread
+        WriteApiResponse(ApiResponse{431, kJson, JsonMessage(DefaultErrorMessage(431)), {}}, res);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server_.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      // The hooks hand out live codes and change the mock's state: only pages served by the
+      // mock itself may read them, so they carry no CORS headers at all.
+      if (!IsMockPath(req.path)) {
+        res.set_header("Access-Control-Allow-Origin", "*");
+        res.set_header("Access-Control-Expose-Headers", "Retry-After");
+      }
       if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
       res.headers.erase(kVerbatimMark);
     });
     server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (req.remote_port > 0) guard_.AnswerSent(req.remote_port);
       ShutdownIfMarked(req);
       Log(req, res);
     });
@@ -269,6 +297,14 @@ class MockHttpServer::Impl {
                       const httplib::ContentReader& reader) {
     // httplib drains and refuses over-long Content-Length bodies itself (413), but reads chunked
     // ones without a limit; the cap here covers both.
+    // httplib parses multipart bodies itself and fails on them without a multipart receiver. No
+    // endpoint takes one: the body is left unread (so the connection closes after the answer)
+    // and the request is judged without it.
+    if (req.is_multipart_form_data()) {
+      CloseAfterResponse(req);
+      Handle(req, res, "");
+      return;
+    }
     std::string body;
     bool too_large = false;
     const bool complete = reader([&](const char* data, size_t length) {
@@ -297,9 +333,26 @@ class MockHttpServer::Impl {
     Handle(req, res, body);
   }
 
+  bool HeadersWithinLimits(const httplib::Request& req) const {
+    size_t count = 0;
+    size_t bytes = 0;
+    for (const auto& [name, value] : req.headers) {
+      // Added by httplib itself, not sent by the client.
+      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+          name == "LOCAL_PORT") {
+        continue;
+      }
+      ++count;
+      bytes += name.size() + value.size();
+    }
+    return count <= options_.limits.max_header_count && bytes <= options_.limits.max_header_bytes;
+  }
+
   void Handle(const httplib::Request& req, httplib::Response& res, const std::string& body) {
+    guard_.RequestStarted(req.remote_port);
     if (req.method == "OPTIONS") {
       res.status = 204;
+      if (IsMockPath(req.path)) return;  // no preflight allowance: same origin only
       res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
       res.set_header("Access-Control-Allow-Headers",
                      "content-type, x-client-key, x-us-env, authorization");
@@ -398,6 +451,8 @@ class MockHttpServer::Impl {
   ServerOptions options_;
   MockBaanx api_;
   StaticFiles files_;
+  ConnectionGuard guard_;
+  std::shared_ptr<WorkQueue> work_queue_;
   HttpServer server_;
   std::thread thread_;
   int port_ = 0;

@@ -1,12 +1,14 @@
 // The demo/mock server over real HTTP: the mock Baanx API under /v1/, the mock phone and test hooks
-// under /__mock/, the demo page and WASM module as static files, CORS on every answer. Binds
-// 127.0.0.1 only. Used by the baanx-mock-server executable and, in-process, by tests.
+// under /__mock/, the demo page and WASM module as static files, CORS on every answer outside
+// /__mock/ (the hooks are same-origin only). Binds 127.0.0.1 only. Used by the baanx-mock-server
+// executable and, in-process, by tests.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "mock_server/connection_guard.hpp"
 #include "mock_server/mock_baanx.hpp"
 #include "mock_server/mock_config.hpp"
 
@@ -22,6 +24,8 @@ struct ServerOptions {
   std::string module_dir;  // holds baanx-auth.mjs and baanx-auth.wasm; empty: none
   // How long a connection may stay silent mid-request, or idle between keep-alive requests.
   int io_timeout_s = 5;
+  // What one connection may hold: the whole time to send a request, workers, waiting line, headers.
+  ConnectionLimits limits;
   // Receives one line per request (method, path, status; never a body or header value).
   // Calls are serialised. Empty: no request log.
   std::function<void(const std::string&)> log_line;

@@ -444,6 +444,7 @@ describe('memory', () => {
           await client.login({ email: users.grace, password });
           await fetch('/__mock/fault', {
             method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
             body: JSON.stringify({ path: '/v1/auth/logout', kind: 'delay', delayMs: 100 }),
           });
           await client.logout({ timeoutMs: 20 }).catch(() => {}); // the delayed logout times out

@@ -227,6 +227,7 @@ describe('heavy use', () => {
         if (i % 10 === 0) {
           await fetch('/__mock/fault', {
             method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
             body: JSON.stringify({ path: '/v1/auth/logout', kind: 'delay', delayMs: 100 }),
           });
         }

@@ -24,6 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         input.ConsumeBool() ? "demo-client-key" : input.ConsumeRandomLengthString(32);
   if (input.ConsumeBool()) request.authorization = "Bearer " + input.ConsumeRandomLengthString(64);
   if (input.ConsumeBool()) request.query["userId"] = input.ConsumeRandomLengthString(40);
+  if (input.ConsumeBool()) {
+    request.content_type =
+        input.ConsumeBool() ? "application/json" : input.ConsumeRandomLengthString(40);
+  }
   request.body = input.ConsumeRemainingBytesAsString();
   // Delays and drops are carried out by the HTTP layer, not here: the fault endpoint is left out
   // so that the fuzzer cannot arm a sleep.

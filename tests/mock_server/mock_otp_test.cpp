@@ -155,12 +155,29 @@ TEST_F(MockOtp, LocksAfterMaxWrongCodes) {
   const HttpResult locked = Login(kAdaEmail, kDemoPassword, code);
   EXPECT_EQ(locked.status, 401);
   EXPECT_EQ(locked.Message(), "Account temporarily locked: too many attempts");
-  // Every login is refused while locked, with or without a code, even with a fresh code.
+  // Every login is refused while locked, with or without a code.
   EXPECT_EQ(Login(kAdaEmail).status, 401);
   AdvanceClockMs(60'000);
-  const std::string fresh = SendAdaCode();
-  EXPECT_EQ(Login(kAdaEmail, kDemoPassword, fresh).Message(),
+  EXPECT_EQ(Login(kAdaEmail, kDemoPassword, code).Message(),
             "Account temporarily locked: too many attempts");
+}
+
+TEST_F(MockOtp, SendOtpWhileLockedGetsTheLockErrorAndSendsNothing) {
+  const std::string code = SendAdaCode();
+  for (int i = 0; i < 5; ++i) Login(kAdaEmail, kDemoPassword, OtherCode(code));
+  ASSERT_EQ(Login(kAdaEmail).status, 401) << "five wrong codes did not lock";
+  AdvanceClockMs(60'000);  // past the resend cooldown, well within the lock
+
+  const HttpResult refused = SendOtp(kAdaUserId);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.Message(), "Account temporarily locked: too many attempts");
+  EXPECT_EQ(Get("/__mock/otp?userId=" + std::string(kAdaUserId)).status, 404)
+      << "a locked account was sent a code";
+  EXPECT_EQ(Get("/__mock/sms").body_json["messages"].size(), 1u)
+      << "a message went out during the lock";
+
+  AdvanceClockMs(900'000);  // the lock lifts
+  EXPECT_EQ(Login(kAdaEmail, kDemoPassword, SendAdaCode()).status, 200);
 }
 
 TEST_F(MockOtp, LockLiftsAfterTheLockDuration) {
@@ -182,20 +199,37 @@ TEST_F(MockOtp, CorrectLoginResetsWrongAttempts) {
   const std::string code = SendAdaCode();
   for (int i = 0; i < 4; ++i) Login(kAdaEmail, kDemoPassword, OtherCode(code));
   ASSERT_EQ(Login(kAdaEmail, kDemoPassword, code).status, 200);
-  // No new code is sent (a resend would reset the count by itself); wrong codes still count.
+  // The same code again: it was used up, so each of these is a wrong code that counts.
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(Login(kAdaEmail, kDemoPassword, OtherCode(code)).status, 400) << "attempt " << i;
   }
   EXPECT_EQ(Login(kAdaEmail).status, 200) << "locked although the count was reset";
 }
 
-TEST_F(MockOtp, ResendResetsWrongAttempts) {
+TEST_F(MockOtp, ResendKeepsTheCountOfWrongCodes) {
   SetConfig({{"resendCooldownS", 0}});
   std::string code = SendAdaCode();
   for (int i = 0; i < 4; ++i) Login(kAdaEmail, kDemoPassword, OtherCode(code));
   code = SendAdaCode();
   EXPECT_EQ(Login(kAdaEmail, kDemoPassword, OtherCode(code)).status, 400);
-  EXPECT_EQ(Login(kAdaEmail, kDemoPassword, code).status, 200) << "locked although reset";
+  const HttpResult locked = Login(kAdaEmail, kDemoPassword, code);
+  EXPECT_EQ(locked.status, 401) << "the resend gave the guesser a fresh count";
+  EXPECT_EQ(locked.Message(), "Account temporarily locked: too many attempts");
+}
+
+// Four guesses per code, then a resend once the cooldown allows it: the lock must still come.
+TEST_F(MockOtp, GuessesSpreadOverResendsReachTheLock) {
+  int round = 0;
+  for (; round < 10; ++round) {
+    const HttpResult sent = SendOtp(kAdaUserId);
+    if (sent.status == 401) break;
+    ASSERT_EQ(sent.status, 200) << "round " << round << ": " << sent.Message();
+    const std::string code = LiveCode(kAdaUserId);
+    for (int i = 0; i < 4; ++i) Login(kAdaEmail, kDemoPassword, OtherCode(code));
+    AdvanceClockMs(60'000);
+  }
+  EXPECT_EQ(round, 2) << "sendOtp was still answered after " << round << " rounds of guesses";
+  EXPECT_EQ(Login(kAdaEmail).Message(), "Account temporarily locked: too many attempts");
 }
 
 }  // namespace

@@ -150,6 +150,78 @@ TEST_F(MockTestHooks, SmsLogIsNewestFirstAndKeepsTwenty) {
       << "the newest message does not hold the live code";
 }
 
+// A page from another origin must not read the mock phone or drive the hooks: no CORS headers on
+// any /__mock/ answer, with or without test mode, and no preflight allowance.
+const httplib::Headers kForeignOrigin = {{"Origin", "http://evil.example"}};
+
+void ExpectNoCors(const HttpResult& result, const std::string& what) {
+  EXPECT_NE(result.status, 0) << what << ": no answer";
+  for (const char* header : {"Access-Control-Allow-Origin", "Access-Control-Allow-Methods",
+                             "Access-Control-Allow-Headers", "Access-Control-Expose-Headers",
+                             "Access-Control-Allow-Credentials"}) {
+    EXPECT_EQ(result.Header(header), "") << what << " answered with " << header;
+  }
+}
+
+TEST_F(MockTestHooks, HooksCarryNoCorsHeaders) {
+  ASSERT_EQ(SendOtp(kAdaUserId).status, 200);
+  const std::string otp = "/__mock/otp?userId=" + std::string(kAdaUserId);
+  ExpectNoCors(Get(otp, kForeignOrigin), "GET /__mock/otp");
+  ExpectNoCors(Get("/__mock/otp", kForeignOrigin), "GET /__mock/otp without userId");
+  ExpectNoCors(Get("/__mock/sms", kForeignOrigin), "GET /__mock/sms");
+  ExpectNoCors(Get("/__mock/clock", kForeignOrigin), "GET /__mock/clock");
+  ExpectNoCors(Get("/__mock/config", kForeignOrigin), "GET /__mock/config");
+  ExpectNoCors(Get("/__mock/nothing", kForeignOrigin), "GET /__mock/nothing");
+  ExpectNoCors(PostJson("/__mock/reset", json::object(), kForeignOrigin), "POST /__mock/reset");
+  ExpectNoCors(PostRaw("/__mock/config", "x=1", kForeignOrigin), "refused POST /__mock/config");
+}
+
+TEST_F(MockWithoutTestMode, MockPhoneCarriesNoCorsHeaders) {
+  ASSERT_EQ(SendOtp(kAdaUserId).status, 200);
+  ExpectNoCors(Get("/__mock/otp?userId=" + std::string(kAdaUserId), kForeignOrigin),
+               "GET /__mock/otp");
+  ExpectNoCors(Get("/__mock/sms", kForeignOrigin), "GET /__mock/sms");
+}
+
+TEST_F(MockTestHooks, PreflightToAHookIsNotAllowed) {
+  for (const char* path : {"/__mock/otp", "/__mock/sms", "/__mock/reset", "/__mock/config",
+                           "/__mock/clock", "/__mock/fault"}) {
+    httplib::Headers preflight = kForeignOrigin;
+    preflight.emplace("Access-Control-Request-Method", "POST");
+    preflight.emplace("Access-Control-Request-Headers", "content-type");
+    ExpectNoCors(Request(port(), "OPTIONS", path, preflight), std::string("OPTIONS ") + path);
+  }
+}
+
+TEST_F(MockTestHooks, StateChangingHooksRefuseAnythingButJson) {
+  SetConfig({{"maxOtpAttempts", 1}});
+  const std::pair<const char*, const char*> hooks[] = {{"POST", "/__mock/reset"},
+                                                       {"POST", "/__mock/config"},
+                                                       {"POST", "/__mock/clock"},
+                                                       {"POST", "/__mock/fault"},
+                                                       {"DELETE", "/__mock/fault"}};
+  // What an HTML form can send, a fetch with a plain string body, and no type at all.
+  for (const char* type :
+       {"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=b", "application/jsonp", ""}) {
+    for (const auto& [method, path] : hooks) {
+      const HttpResult result = Request(port(), method, path, {}, "{}", type);
+      EXPECT_EQ(result.status, 415) << method << " " << path << " as '" << type << "'";
+      EXPECT_EQ(result.Message(), "Content-Type must be application/json")
+          << method << " " << path << " as '" << type << "'";
+    }
+  }
+  EXPECT_EQ(Get("/__mock/config").body_json["maxOtpAttempts"], 1) << "a refused reset applied";
+}
+
+TEST_F(MockTestHooks, StateChangingHooksTakeJsonWithParameters) {
+  for (const char* type :
+       {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"}) {
+    EXPECT_EQ(Request(port(), "POST", "/__mock/reset", {}, "{}", type).status, 200) << type;
+  }
+  EXPECT_EQ(Request(port(), "DELETE", "/__mock/fault", {}, "", "application/json").status, 200);
+}
+
 TEST_F(MockTestHooks, UnknownMockPathGets404) { EXPECT_EQ(Get("/__mock/nothing").status, 404); }
 
 TEST_F(MockTestHooks, WrongMethodOnAHookGets405) {
