@@ -74,3 +74,23 @@ baanx_build_asan() {
   (cd "$BAANX_ROOT" && cmake --preset native-asan >/dev/null)
   cmake --build "$BAANX_ASAN_BUILD"
 }
+
+# Fails (returns 1) when the file holds the fixture password, the client key or an access token
+# (US_<uuid>) anywhere, however many lines do, and when it cannot be read; prints how many lines
+# do and the first five, masked.
+baanx_scan_secrets() {
+  local file=$1 pattern='Demo-Passw0rd!|demo-client-key|US_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}'
+  local count status=0
+  count=$(grep -cE "$pattern" "$file") || status=$?
+  if [ "$status" -gt 1 ]; then
+    log "FAILED: could not scan $file for secrets"
+    return 1
+  fi
+  if [ "$count" -gt 0 ]; then
+    # grep stops after five lines by itself: nothing downstream closes the pipe on it.
+    grep -m 5 -nE "$pattern" "$file" | sed -E 's/(Demo-Passw0rd!|demo-client-key|US_[0-9a-fA-F-]+)/<SECRET>/g'
+    log "FAILED: a secret appears on $count lines of the test output (the first above, masked)"
+    return 1
+  fi
+  log "No secret in the $(wc -l <"$file") lines of test output"
+}

@@ -336,7 +336,7 @@ AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t ti
     } else {
       Error error = outcome.error();
       finishMessage(error, {credentials.password, credentials.otpCode.value_or(std::string()),
-                            config_.clientKey});
+                            config_.clientKey, heldToken()});
       outcome = std::move(error);
     }
     wipe(credentials.password);
@@ -394,7 +394,7 @@ AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64
       // The server's own cooldown is honoured too: no resend before it allows one.
       if (error.code == ErrorCode::kRateLimited && error.retryAfterMs)
         resendAvailableAt_[user] = nowMs + *error.retryAfterMs;
-      finishMessage(error, {config_.clientKey});
+      finishMessage(error, {config_.clientKey, heldToken()});
       outcome = std::move(error);
     }
     return outcome;
@@ -429,7 +429,7 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
             : classifyLogoutResponse(std::get<HttpResponse>(result), clock_.nowMs());
     if (!outcome.ok()) {
       Error error = outcome.error();
-      finishMessage(error, {token, config_.clientKey});
+      finishMessage(error, {token, config_.clientKey, heldToken()});
       outcome = std::move(error);
     }
     wipe(token);
@@ -468,6 +468,10 @@ AuthClient::CallId AuthClient::loginWithOtp(const nlohmann::json& input,
   flows_.emplace(id, flow);
   flow->start();
   return flow->step() == OtpFlow::Step::kDone ? 0 : id;
+}
+
+std::string_view AuthClient::heldToken() const {
+  return session_ ? std::string_view(session_->accessToken) : std::string_view();
 }
 
 std::optional<Session> AuthClient::session() const {

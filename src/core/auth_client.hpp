@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/callback.hpp"
 #include "core/error.hpp"
@@ -95,6 +96,9 @@ class AuthClient {
   std::int64_t timeoutFor(const CallOptions& options) const;
   // Takes one caller off its request (not a flow): what a flow's abort uses for its current step.
   void cancelCall(CallId caller);
+  // The session's token, or empty: a server may echo it into any call's message, not only the
+  // logout that sends it, so every call's error text is cleaned of it.
+  std::string_view heldToken() const;
 
   ClientConfig config_;
   Transport& transport_;

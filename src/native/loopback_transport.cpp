@@ -145,7 +145,10 @@ void LoopbackTransport::cancel(RequestId id) {
 }
 
 int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
-  std::vector<std::pair<Callback, TransportResult>> ready;
+  // The batch holds ids, not callbacks: a request stays in active_ until its callback is taken,
+  // so that a callback earlier in the batch can still cancel a later one (it then hears kAborted
+  // only), and a later one whose owner an earlier one destroyed (cancelling it) is not run.
+  std::vector<std::pair<RequestId, TransportResult>> batch;
   std::vector<std::shared_ptr<Request>> timedOut;
   {
     std::unique_lock lock(mutex_);
@@ -154,30 +157,34 @@ int LoopbackTransport::poll(std::chrono::milliseconds maxWait) {
     wake_.wait_until(lock, until, [this] { return !completed_.empty(); });
 
     const auto now = std::chrono::steady_clock::now();
-    for (auto it = active_.begin(); it != active_.end();) {
-      auto& state = it->second;
+    for (const auto& [id, state] : active_) {
       if (!state->settled && now >= state->deadline) {
         state->settled = true;
         timedOut.push_back(state);
-        ready.emplace_back(std::move(state->callback), TransportFailure::kTimeout);
-        it = active_.erase(it);
-      } else {
-        ++it;
+        batch.emplace_back(id, TransportFailure::kTimeout);
       }
     }
     while (!completed_.empty()) {
-      auto [id, result] = std::move(completed_.front());
+      batch.push_back(std::move(completed_.front()));
       completed_.pop_front();
-      auto it = active_.find(id);
-      if (it == active_.end()) continue;
-      ready.emplace_back(std::move(it->second->callback), std::move(result));
-      active_.erase(it);
     }
   }
   for (const auto& state : timedOut) stopInBackground(state);
-  for (auto& [callback, result] : ready) callback(std::move(result));
+  int delivered = 0;
+  for (auto& [id, result] : batch) {
+    Callback callback;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = active_.find(id);
+      if (it == active_.end()) continue;  // cancelled by an earlier callback of this batch
+      callback = std::move(it->second->callback);
+      active_.erase(it);
+    }
+    callback(std::move(result));
+    ++delivered;
+  }
   reapWorkers();
-  return static_cast<int>(ready.size());
+  return delivered;
 }
 
 bool LoopbackTransport::idle() const {

@@ -39,7 +39,11 @@ export async function startMockServer({
   if (testMode) args.push('--test-mode');
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  // The server's log goes to this test's output too, where toolchain/test looks for leaked secrets.
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    process.stderr.write(chunk);
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('mock server did not start in 10 s')), 10000);

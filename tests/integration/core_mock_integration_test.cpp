@@ -1,11 +1,7 @@
 // The core end to end over real loopback HTTP: AuthClient + LoopbackTransport against the real
 // mock server process. Secrets are never streamed into assertion messages.
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <malloc.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +21,7 @@
 #include "core/system_clock.hpp"
 #include "mock_server_process.hpp"
 #include "native/loopback_transport.hpp"
+#include "silent_port.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -296,40 +293,13 @@ int threadCount() {
   return count;
 }
 
-// A loopback port that accepts connections (the kernel completes the handshake) and never
-// answers: every request to it ends by its timeout.
-class SilentPort {
- public:
-  SilentPort() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
-        listen(fd_, 64) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0)
-      port_ = ntohs(address.sin_port);
-  }
-  ~SilentPort() {
-    if (fd_ >= 0) close(fd_);
-  }
-  SilentPort(const SilentPort&) = delete;
-  SilentPort& operator=(const SilentPort&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
-
 // 10,000 calls of every kind (the three login results, refused credentials, bad input that never
 // reaches the network, aborts, timeouts, resends inside the cooldown, logouts), twenty at a time.
 // Every call completes exactly once; afterwards the heap holds no more than after the first 100
 // calls (within 64 KiB) and no request thread is left. In the ASan build LeakSanitizer also
 // checks, at exit, that nothing was lost.
 TEST_F(CoreAgainstMock, TenThousandMixedCallsLeaveNothingBehind) {
-  SilentPort silent;
+  testing::SilentPort silent;
   ASSERT_NE(silent.port(), 0);
   auto stalled = makeClient(
       {{"baseUrl", "http://127.0.0.1:" + std::to_string(silent.port()) + "/"}, {"timeoutMs", 25}});

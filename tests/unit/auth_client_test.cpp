@@ -607,6 +607,27 @@ TEST_F(AuthClientTest, LogoutMessageEchoingTokenIsReplaced) {
   EXPECT_FALSE(contains(logout.error().message, kToken));
 }
 
+TEST_F(AuthClientTest, SendOtpMessageEchoingTheSessionTokenIsReplaced) {
+  ASSERT_NO_FATAL_FAILURE(signIn());
+  Recorder<SendOtpResult> send;
+  client_->sendOtp(otpInput(), json(), send.callback());
+  transport_.respond(401, messageBody(std::string("Session ") + kToken + " cannot send codes"));
+  ASSERT_EQ(send.calls(), 1);
+  ASSERT_FALSE(send.ok());
+  EXPECT_EQ(send.error().code, ErrorCode::kUnauthorized);
+  EXPECT_FALSE(contains(send.error().message, kToken));
+}
+
+TEST_F(AuthClientTest, LoginMessageEchoingTheSessionTokenIsReplaced) {
+  ASSERT_NO_FATAL_FAILURE(signIn());
+  Recorder<LoginResult> login;
+  client_->login(credentials(), json(), login.callback());
+  transport_.respond(403, messageBody(std::string("Already signed in as ") + kToken));
+  ASSERT_EQ(login.calls(), 1);
+  ASSERT_FALSE(login.ok());
+  EXPECT_FALSE(contains(login.error().message, kToken));
+}
+
 TEST_F(AuthClientTest, ServerMessageWithoutSecretsIsKept) {
   Recorder<LoginResult> login;
   client_->login(credentials(), json(), login.callback());
