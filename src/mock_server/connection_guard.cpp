@@ -1,6 +1,5 @@
 #include "mock_server/connection_guard.hpp"
 
-#include <dirent.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -11,34 +10,12 @@
 #include <cstdlib>
 #include <utility>
 
+#include "mock_server/process_sockets.hpp"
+
 namespace baanx::mock {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int PortOf(const sockaddr_storage& address) {
-  if (address.ss_family == AF_INET) {
-    return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
-  }
-  if (address.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-  }
-  return -1;
-}
-
-// The remote port of a connection accepted on local_port, or -1 for any other descriptor (the
-// listening socket has no peer).
-int RemotePortOf(int socket, int local_port) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof(address);
-  if (getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-      PortOf(address) != local_port) {
-    return -1;
-  }
-  length = sizeof(address);
-  if (getpeername(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0) return -1;
-  return PortOf(address);
-}
 
 // Bytes the connection has received so far, read by the server or not; 0 where the kernel does
 // not say.
@@ -138,13 +115,7 @@ void ConnectionGuard::Scan(bool close_all) {
 
   std::set<std::pair<int, int>> open;
   std::set<int> open_ports;
-  DIR* descriptors = opendir("/proc/self/fd");
-  if (descriptors == nullptr) return;
-  while (const dirent* entry = readdir(descriptors)) {
-    char* end = nullptr;
-    const long number = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || number < 0 || number > 1'000'000) continue;
-    const int socket = static_cast<int>(number);
+  for (const int socket : OpenDescriptors()) {
     const int remote_port = RemotePortOf(socket, local_port_);
     if (remote_port < 0) continue;
     open.emplace(socket, remote_port);
@@ -179,7 +150,6 @@ void ConnectionGuard::Scan(bool close_all) {
       shutdown(socket, SHUT_RDWR);
     }
   }
-  closedir(descriptors);
 
   for (auto it = connections_.begin(); it != connections_.end();) {
     it = open.count(it->first) == 0 ? connections_.erase(it) : std::next(it);

@@ -1,6 +1,5 @@
 #include "mock_server/mock_http_server.hpp"
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 
 #include <httplib.h>
 
+#include "mock_server/process_sockets.hpp"
 #include "mock_server/static_files.hpp"
 #include "mock_server/worker_pool.hpp"
 
@@ -100,43 +100,12 @@ std::string SanitizeForLog(const std::string& text) {
   return clean;
 }
 
-int PortOf(const sockaddr_storage& address) {
-  if (address.ss_family == AF_INET) {
-    return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
-  }
-  if (address.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
+// httplib 0.11 gives handlers no access to the connection: its socket is found by its ports.
+int FindConnectionSocket(int local_port, int remote_port) {
+  for (const int socket : OpenDescriptors()) {
+    if (RemotePortOf(socket, local_port) == remote_port) return socket;
   }
   return -1;
-}
-
-// httplib 0.11 gives handlers no access to the connection. The socket is found among the
-// process's descriptors by its two ports (the server binds one loopback address only).
-int FindConnectionSocket(int local_port, int remote_port) {
-  DIR* descriptors = opendir("/proc/self/fd");
-  if (descriptors == nullptr) return -1;
-  int found = -1;
-  while (const dirent* entry = readdir(descriptors)) {
-    char* end = nullptr;
-    const long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd < 0 || fd > 1'000'000) continue;
-    const int socket = static_cast<int>(fd);
-    sockaddr_storage address{};
-    socklen_t length = sizeof(address);
-    if (getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-        PortOf(address) != local_port) {
-      continue;
-    }
-    length = sizeof(address);
-    if (getpeername(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-        PortOf(address) != remote_port) {
-      continue;
-    }
-    found = socket;
-    break;
-  }
-  closedir(descriptors);
-  return found;
 }
 
 // httplib 0.11 listens with a backlog of 5 (compiled into the library), so a burst of parallel
