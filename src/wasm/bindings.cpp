@@ -26,6 +26,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "wasm/fetch_transport.hpp"
+#include "wasm/memory_wipe.hpp"
 
 using JSValue = emscripten::val;
 using emscripten::EM_VAL;
@@ -255,6 +256,7 @@ JSValue callWithPromise(int handle, std::string& input, std::string& options, co
 
 // A client handle (a positive number), or the error explaining why there is none, as JSON.
 std::string open(std::string config) {
+  StackWipe stackWipe;
   static int nextHandle = 1;
   Json jsonConfig = parseInput(config);
   auto created = AuthClient::create(jsonConfig, transport(), clock());
@@ -268,11 +270,13 @@ std::string open(std::string config) {
 
 // Out of the registry first: completions of the calls it aborts then find no client to touch.
 void close(int handle) {
+  StackWipe stackWipe;
   auto node = clients().extract(handle);
   node = {};
 }
 
 JSValue login(int handle, std::string input, std::string options, JSValue signal) {
+  StackWipe stackWipe;
   return callWithPromise<LoginResult>(
       handle, input, options, signal,
       [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
@@ -281,6 +285,7 @@ JSValue login(int handle, std::string input, std::string options, JSValue signal
 }
 
 JSValue sendOtp(int handle, std::string input, std::string options, JSValue signal) {
+  StackWipe stackWipe;
   return callWithPromise<SendOtpResult>(
       handle, input, options, signal,
       [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
@@ -289,6 +294,7 @@ JSValue sendOtp(int handle, std::string input, std::string options, JSValue sign
 }
 
 JSValue logout(int handle, std::string options, JSValue signal) {
+  StackWipe stackWipe;
   std::string none = "null";
   return callWithPromise<LogoutResult>(
       handle, none, options, signal,
@@ -300,6 +306,7 @@ JSValue logout(int handle, std::string options, JSValue signal) {
 // ask: api.js's async wrapper around onOtpRequired, or undefined when there is none.
 JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue signal,
                      JSValue ask) {
+  StackWipe stackWipe;
   AuthClient::AskCode askCode;
   if (!ask.isUndefined()) {
     askCode = [ask](const OtpPrompt& prompt, AuthClient::CodeAnswer answer) {
@@ -326,6 +333,7 @@ JSValue loginWithOtp(int handle, std::string input, std::string options, JSValue
 // The app's answer to a loginWithOtp prompt: the code as JSON text, or (provided == false)
 // nothing.
 void answerCode(int ticket, bool provided, std::string code) {
+  StackWipe stackWipe;
   auto it = codeAnswers().find(ticket);
   if (it == codeAnswers().end()) return;
   AuthClient::CodeAnswer answer = std::move(it->second);
@@ -353,11 +361,13 @@ std::string memoryStats() {
 }
 
 void cancel(int handle, double call) {
+  StackWipe stackWipe;
   if (ClientEntry* entry = findEntry(handle))
     entry->client->abort(static_cast<AuthClient::CallId>(call));
 }
 
 std::string session(int handle) {
+  StackWipe stackWipe;
   ClientEntry* entry = findEntry(handle);
   auto current = entry != nullptr ? entry->client->session() : std::nullopt;
   if (!current) return "null";

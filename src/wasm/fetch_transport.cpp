@@ -14,6 +14,7 @@
 #endif
 
 #include "core/text.hpp"
+#include "wasm/memory_wipe.hpp"
 
 namespace baanx {
 namespace {
@@ -129,7 +130,11 @@ void FetchTransport::deliver(Request& request, TransportResult result) {
   Callback callback = std::move(request.callback);
   const bool ended =
       request.fetch == nullptr || request.startFailed || request.fetch->readyState == 4 /* DONE */;
-  if (ended || kCloseStopsXhr) release(request);
+  if (ended || kCloseStopsXhr) {
+    release(request);
+  } else {
+    wipe(request.body);  // given up on: the XHR took its copy of the body when it was sent
+  }
   callback(std::move(result));
 }
 
@@ -146,6 +151,7 @@ void FetchTransport::release(Request& request) {
 }
 
 void FetchTransport::onFinished(emscripten_fetch_t* fetch) {
+  StackWipe stackWipe;
   auto& request = *static_cast<Request*>(fetch->userData);
   if (request.closing) return;
   if (request.starting) {  // the XHR threw as it started: reported from send(), later
@@ -177,17 +183,21 @@ void FetchTransport::onProgress(emscripten_fetch_t* fetch) {
   auto& request = *static_cast<Request*>(fetch->userData);
   if (request.closing || request.starting || !request.callback) return;
   // totalBytes is the announced length (0 when none); dataOffset what has arrived so far.
-  if (std::max(fetch->totalBytes, fetch->dataOffset) > kMaxResponseBytes)
+  if (std::max(fetch->totalBytes, fetch->dataOffset) > kMaxResponseBytes) {
+    StackWipe stackWipe;  // only here: the progress itself touches no secret
     request.owner->deliver(request, TransportFailure::kResponseTooLarge);
+  }
 }
 
 void FetchTransport::onTimer(void* pending) {
+  StackWipe stackWipe;
   auto& request = *static_cast<Request*>(pending);
   request.timer = 0;
   request.owner->deliver(request, TransportFailure::kTimeout);
 }
 
 void FetchTransport::onStartFailed(void* pending) {
+  StackWipe stackWipe;
   auto& request = *static_cast<Request*>(pending);
   request.timer = 0;
   request.owner->deliver(request, TransportFailure::kNetwork);
