@@ -1,6 +1,7 @@
 // The npm tarball the wasm build packs: exactly the files a user needs, a package.json that
 // bundlers, TypeScript and Node read as intended (checked by Node's own resolver), the version of
-// the CMake project, the freshly built module, and a README that names only real API.
+// the CMake project, the freshly built module, and a README that names only real API. What ships
+// is written for the package's users: it sends them to no file of the source repository.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -136,4 +137,22 @@ describe('README.md of the package', () => {
     assert.match(readme, /npm install baanx-auth/);
     assert.match(readme, /locateFile/);
   });
+});
+
+describe('what ships speaks to users', () => {
+  // Names of this repository's files and documents, which a user of the package does not have.
+  const repositoryReferences = [
+    /\b[\w-]+\.md\b/, /\b(?:src|tests|toolchain|web)\/\w/, /\bsource repository\b/i,
+    /\bCMakeLists\b/, /\bmock server\b/i,
+  ];
+
+  for (const file of ['README.md', 'baanx-auth.d.ts']) {
+    test(`${file} names no file or document of the source repository`, () => {
+      const text = readFileSync(path.join(packageDir, file), 'utf8');
+      for (const pattern of repositoryReferences) {
+        const found = text.match(pattern);
+        assert.equal(found, null, `${file} names ${found && found[0]}`);
+      }
+    });
+  }
 });

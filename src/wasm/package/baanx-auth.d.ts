@@ -1,7 +1,5 @@
-// Types of the baanx-auth package: the public JavaScript contract (js-api.md in the project's
-// shared docs), written by hand. Every runtime export of baanx-auth.mjs is declared here, and the
-// package tests check that the two lists stay equal (tests/package/plain.test.mjs) and that wrong
-// uses fail to compile (tests/package/types.test.ts).
+// Types of the baanx-auth package, written by hand: every export of baanx-auth.mjs, with what it
+// takes, what it resolves to and the codes it rejects with.
 
 /**
  * The Baanx environment variant a client talks to: `'us'` adds the `x-us-env: true` header to
