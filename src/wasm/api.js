@@ -58,17 +58,25 @@ const signalOf = (options) => (options == null ? undefined : options.signal);
 
 let loading;
 
-// Fetches and compiles the .wasm (found next to this file unless locateFile says otherwise),
-// streaming where the server sends application/wasm, else from the whole response. The literal
+// What to look at when the .wasm did not load, in every message that names its URL.
+const LOAD_HINT = 'Check locateFile (where given), that the server serves this file with the ' +
+  'MIME type application/wasm, and that the bundler serves baanx-auth.wasm beside the module or ' +
+  "as an asset (Vite's dev server needs baanx-auth in optimizeDeps.exclude)";
+
+const loadError = (message) => new BaanxError('module_load',
+  `The baanx-auth WebAssembly module could not be loaded: ${message}`);
+const failedAt = (url, why) => loadError(`${url} ${why}. ${LOAD_HINT}.`);
+const reasonOf = (cause) => (cause && cause.message ? cause.message : String(cause));
+
+// The .wasm's URL: next to this file unless locateFile says otherwise. The literal
 // new URL('baanx-auth.wasm', import.meta.url) is what bundlers look for to ship the .wasm. The
 // directory given to locateFile is worked out from a copy of import.meta.url: written as
 // new URL('.', import.meta.url), bundlers take it for an asset too, and Vite copies this whole
 // module into the build for it and hands locateFile that copy's URL instead of a directory.
 // A module run from a blob: or data: URL has no directory: locateFile gets '' and is the only way
 // to the .wasm. Those two are told by their scheme rather than by new URL() throwing: in a fresh
-// page the first error thrown costs ~1 ms (V8 collects source positions for its stack trace).
-// Async, so that whatever goes wrong (locateFile throwing too) rejects.
-async function compileWasm(locateFile) {
+// page the first error thrown is slow (V8 collects source positions for its stack trace).
+function wasmUrl(locateFile) {
   const moduleUrl = import.meta.url;
   let directory = '';
   if (!moduleUrl.startsWith('blob:') && !moduleUrl.startsWith('data:')) {
@@ -78,30 +86,71 @@ async function compileWasm(locateFile) {
       // another URL with no directory: as for blob: and data:
     }
   }
-  if (!directory && !locateFile) {
-    throw new Error(`this module was loaded from ${moduleUrl.split(':')[0]}: URL, which has no ` +
+  if (!locateFile) {
+    if (directory) return new URL('baanx-auth.wasm', import.meta.url).href;
+    throw loadError(`this module was loaded from ${moduleUrl.split(':')[0]}: URL, which has no ` +
       'directory to find baanx-auth.wasm in: pass locateFile to createClient');
   }
-  const url = locateFile
-    ? locateFile('baanx-auth.wasm', directory)
-    : new URL('baanx-auth.wasm', import.meta.url).href;
-  const get = () => fetch(url, { credentials: 'same-origin' });
-  return WebAssembly.compileStreaming(get()).catch(() => get().then((response) => {
-    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-    return response.arrayBuffer();
-  }).then((bytes) => WebAssembly.compile(bytes)));
+  let url;
+  try {
+    url = locateFile('baanx-auth.wasm', directory);
+  } catch (cause) {
+    throw loadError(`locateFile threw: ${reasonOf(cause)}`);
+  }
+  if (typeof url !== 'string' && !(url instanceof URL)) {
+    throw loadError(`locateFile returned ${url === null ? 'null' : typeof url}, not a URL`);
+  }
+  return url;
+}
+
+// Fetches, compiles and instantiates the .wasm, streaming where the server sends
+// application/wasm, else from the whole response. Each way it can fail is told apart, since a
+// dev server or a bundler answering an HTML page in place of a file it does not have looks like
+// success to fetch. The URL in messages is the absolute one that was fetched.
+async function instantiate(locateFile) {
+  const given = wasmUrl(locateFile);
+  let request;
+  try {
+    request = new Request(given, { credentials: 'same-origin' });
+  } catch (cause) {
+    throw failedAt(String(given), `is not a URL fetch accepts (${reasonOf(cause)})`);
+  }
+  const url = request.url;
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (cause) {
+    throw failedAt(url, `could not be fetched (${reasonOf(cause)}: offline, refused, a wrong ` +
+      'host, or blocked by CORS)');
+  }
+  if (!response.ok) throw failedAt(url, `answered HTTP ${response.status}`);
+  const type = response.headers.get('content-type');
+  let wasm;
+  try {
+    wasm = /^application\/wasm\s*(;|$)/i.test(type ?? '')
+      ? await WebAssembly.compileStreaming(response)
+      : await WebAssembly.compile(await response.arrayBuffer());
+  } catch (cause) {
+    throw failedAt(url, `answered ${type ? `${type} content` : 'content without a Content-Type'} ` +
+      `that is not WebAssembly (${reasonOf(cause)})`);
+  }
+  try {
+    return await BaanxModule({ wasm });
+  } catch (cause) {
+    throw failedAt(url, `is WebAssembly but could not be instantiated (${reasonOf(cause)}): is ` +
+      "it this version's baanx-auth.wasm?");
+  }
 }
 
 // One instance per page, shared by every client; a failed load may be retried.
 function loadModule(locateFile) {
   if (!loading) {
-    loading = compileWasm(locateFile).then((wasm) => BaanxModule({ wasm })).then((module) => {
+    loading = instantiate(locateFile).then((module) => {
       module.BaanxError = BaanxError;
       return module;
     }, (cause) => {
       loading = undefined;
-      throw new BaanxError('network', 'The baanx-auth WebAssembly module could not be loaded: ' +
-        (cause && cause.message ? cause.message : String(cause)));
+      throw cause instanceof BaanxError ? cause : loadError(reasonOf(cause));
     });
   }
   return loading;

@@ -1,7 +1,12 @@
 // The real WASM module, imported from the running mock server into headless Chromium, through the
 // documented flows of js-api.md. Secrets never reach assertion messages.
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, runWithModule, startMockServer } from './harness.mjs';
 
 let server;
@@ -273,6 +278,9 @@ describe('loading the .wasm', () => {
       result.throwing = await throwing.createClient({ ...config, locateFile: () => {
         throw new Error('no CDN configured');
       } }).then(() => 'resolved', describe);
+      const wrongType = await fresh();
+      result.wrongType = await wrongType.createClient({ ...config, locateFile: () => 42 })
+        .then(() => 'resolved', describe);
       const located = await fresh();
       const asked = [];
       const client = await located.createClient({ ...config, locateFile: (name, directory) => {
@@ -284,13 +292,93 @@ describe('loading the .wasm', () => {
       return result;
     }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
     assert.equal(outcome.bare.baanx, true);
-    assert.equal(outcome.bare.code, 'network');
+    assert.equal(outcome.bare.code, 'module_load');
     assert.match(outcome.bare.message, /blob: URL.*pass locateFile/);
     assert.equal(outcome.throwing.baanx, true);
-    assert.equal(outcome.throwing.code, 'network');
+    assert.equal(outcome.throwing.code, 'module_load');
     assert.match(outcome.throwing.message, /no CDN configured/);
+    assert.equal(outcome.wrongType.baanx, true);
+    assert.equal(outcome.wrongType.code, 'module_load');
+    assert.match(outcome.wrongType.message, /locateFile returned number, not a URL/);
     assert.deepEqual(outcome.asked, [['baanx-auth.wasm', '']]);
     assert.equal(outcome.status, 'authenticated');
+  });
+
+  test('a .wasm that is missing, a web page or unreachable rejects with module_load naming ' +
+    'its URL, and the next call loads it', async () => {
+    const closedPort = await new Promise((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+    });
+    const outcome = await page.evaluate(async ({ base, key, email, password, closedPort }) => {
+      const text = await (await fetch('/baanx-auth.mjs')).text();
+      const m = await import(URL.createObjectURL(new Blob([text], { type: 'text/javascript' })));
+      const urls = {
+        missing: `${location.origin}/nowhere/baanx-auth.wasm`,
+        page: `${location.origin}/`,
+        unreachable: `http://127.0.0.1:${closedPort}/baanx-auth.wasm`,
+        real: `${location.origin}/baanx-auth.wasm`,
+      };
+      const config = { baseUrl: base, clientKey: key };
+      const result = { urls };
+      for (const name of ['missing', 'page', 'unreachable']) {
+        result[name] = await m.createClient({ ...config, locateFile: () => urls[name] }).then(
+          () => 'resolved',
+          (e) => ({ baanx: e instanceof m.BaanxError, code: e.code, status: e.status,
+            message: e.message }));
+      }
+      const client = await m.createClient({ ...config, locateFile: () => urls.real });
+      result.status = (await client.login({ email, password })).status;
+      return result;
+    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD, closedPort });
+    for (const [name, reason] of [
+      ['missing', /HTTP 404/], ['page', /text\/html/], ['unreachable', /could not be fetched/],
+    ]) {
+      const error = outcome[name];
+      assert.equal(error.baanx, true, name);
+      assert.equal(error.code, 'module_load', name);
+      assert.equal(error.status, 0, name);
+      assert.ok(error.message.includes(outcome.urls[name]), `${name}: ${error.message}`);
+      assert.match(error.message, reason, name);
+      assert.match(error.message, /locateFile/, name);
+      assert.match(error.message, /application\/wasm/, name);
+      assert.match(error.message, /bundler/, name);
+      assertNoSecrets(error.message);
+    }
+    assert.equal(outcome.status, 'authenticated');
+  });
+
+  test('by default, a .wasm answered with a web page (a dev server\'s fallback) rejects with ' +
+    'module_load naming the URL beside the module', async () => {
+    // A server whose module directory holds the real module and, as its .wasm, an HTML page: what
+    // a dev server that answers every unknown path with its index.html hands out. Served from its
+    // own origin, so the module loads afresh there.
+    const dir = mkdtempSync(path.join(tmpdir(), 'baanx-module-html-'));
+    const moduleDir = process.env.BAANX_MODULE_DIR ??
+      fileURLToPath(new URL('../../build/wasm/module', import.meta.url));
+    const html = '<!doctype html><html><head><title>App</title></head><body></body></html>\n';
+    copyFileSync(path.join(moduleDir, 'baanx-auth.mjs'), path.join(dir, 'baanx-auth.mjs'));
+    writeFileSync(path.join(dir, 'baanx-auth.wasm'), html);
+    writeFileSync(path.join(dir, 'index.html'), html);
+    const other = await startMockServer({ webRoot: dir, moduleDir: dir });
+    const otherPage = await browser.newPage();
+    try {
+      await otherPage.goto(other.url);
+      const { error } = await runWithModule(otherPage, other, async (m, config) =>
+        m.createClient(config));
+      assert.equal(error.isBaanxError, true);
+      assert.equal(error.code, 'module_load');
+      assert.equal(error.status, 0);
+      assert.ok(error.message.includes(`${other.url}baanx-auth.wasm`), error.message);
+      assert.match(error.message, /not WebAssembly/);
+      assert.match(error.message, /locateFile/);
+    } finally {
+      await otherPage.close();
+      await other.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -82,7 +82,7 @@ export interface CreateClientOptions {
    * with the file name (`'baanx-auth.wasm'`) and the module's own directory URL; returns the URL
    * to fetch. Used by the first `createClient` call of a page, which loads the module for all.
    * A module run from a `blob:` or `data:` URL has no directory: the second argument is then
-   * `''`, and `locateFile` is required (without it, `createClient` rejects with `network`).
+   * `''`, and `locateFile` is required (without it, `createClient` rejects with `module_load`).
    *
    * @example
    * ```ts
@@ -629,7 +629,10 @@ export declare class BaanxError extends Error {
 /**
  * Loads the WebAssembly module (once per page; later calls reuse it) and returns a client for one
  * Baanx environment. Rejects with {@link BaanxError} `'invalid_argument'` for a bad config, or
- * `'network'` when the `.wasm` cannot be loaded.
+ * `'module_load'` when the `.wasm` cannot be fetched or is not WebAssembly (for example an HTML
+ * page served in its place): the message names the URL tried and what to check
+ * ({@link CreateClientOptions.locateFile}, the server's MIME type, the bundler's handling). A
+ * later call tries to load it again.
  *
  * @example
  * ```ts
