@@ -233,11 +233,23 @@ class Client {
 Object.defineProperty(BaanxError, 'name', { value: 'BaanxError' });
 Object.defineProperty(Client, 'name', { value: 'Client' });
 
+// A path-absolute baseUrl ('/baanx') names a path on the page's own origin, which only the page
+// knows: it is written out as a full URL, and every rule about it is then the core's. '//host'
+// names another host, and so does '/\host' (URL parsers read that backslash as a slash): those
+// stay as they are, for the core to refuse. A page with an opaque origin has none to offer.
+function withPageOrigin(config) {
+  const baseUrl = config?.baseUrl;
+  if (typeof baseUrl !== 'string' || !/^\/(?![/\\])/.test(baseUrl)) return config;
+  const origin = globalThis.location?.origin;
+  if (typeof origin !== 'string' || origin === 'null') return config;
+  return { ...config, baseUrl: origin + baseUrl };
+}
+
 /** Loads the module (once per page) and returns a client for one Baanx environment. */
 export async function createClient(config) {
   const locateFile = config && typeof config.locateFile === 'function' ? config.locateFile : null;
   const module = await loadModule(locateFile);
-  const handle = JSON.parse(module.open(encode(config)));
+  const handle = JSON.parse(module.open(encode(withPageOrigin(config))));
   if (typeof handle !== 'number') throw new BaanxError(handle.code, handle.message, handle);
   return new Client(module, handle);
 }

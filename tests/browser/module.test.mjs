@@ -260,6 +260,44 @@ describe('createClient', () => {
     assert.equal(error.isBaanxError, true);
     assert.ok(apiRequests.some((r) => new URL(r.url()).pathname === '/proxy/v1/auth/login'));
   });
+
+  test("a path-absolute base URL '/' is the page's origin: login works there", async () => {
+    const { value, error } = await run(async (m, config, { email, password }) => {
+      const given = { ...config, baseUrl: '/' };
+      const client = await m.createClient(given);
+      const result = await client.login({ email, password });
+      return { status: result.status, baseUrlAfter: given.baseUrl };
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.equal(error, undefined, error && `${error.code}: ${error.message}`);
+    assert.equal(value.status, 'authenticated');
+    assert.equal(value.baseUrlAfter, '/', "the app's config object is left as it was");
+    assert.deepEqual(apiRequests.map((r) => `${r.method()} ${r.url()}`),
+      [`POST ${server.url}v1/auth/login`]);
+  });
+
+  test("a path-absolute base URL keeps its prefix, on the page's origin", async () => {
+    const { error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient({ ...config, baseUrl: '/baanx/' });
+      return client.login({ email, password });
+    }, { email: USERS.grace, password: PASSWORD });
+    // The mock serves no /baanx prefix, so the call fails; the request shows where it went.
+    assert.equal(error.isBaanxError, true);
+    assert.deepEqual(apiRequests.map((r) => `${r.method()} ${r.url()}`),
+      [`POST ${server.url}baanx/v1/auth/login`]);
+  });
+
+  test('a scheme-relative base URL is not path-absolute: refused before any request', async () => {
+    const { value } = await run(async (m, config) => {
+      const outcomes = [];
+      for (const baseUrl of ['//evil.example', '/\\evil.example', '//127.0.0.1/', 'baanx']) {
+        outcomes.push(await m.createClient({ ...config, baseUrl }).then(
+          () => 'resolved', (e) => `${e instanceof m.BaanxError}:${e.code}:${e.field}`));
+      }
+      return outcomes;
+    });
+    assert.deepEqual(value, Array(4).fill('true:invalid_argument:baseUrl'));
+    assert.equal(apiRequests.length, 0);
+  });
 });
 
 describe('loading the .wasm', () => {

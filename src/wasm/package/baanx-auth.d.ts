@@ -29,11 +29,14 @@ export type Region = 'international' | 'us';
 export interface CreateClientOptions {
   /**
    * The API's base URL: `https`, or `http` only for loopback hosts (127.0.0.0/8, `localhost`,
-   * `[::1]`). It may carry a path prefix (a proxy); a trailing `/` is fine.
+   * `[::1]`). It may carry a path prefix (a proxy); a trailing `/` is fine. A path-absolute value
+   * (`'/baanx'`, an API proxied by the page's own server) is resolved against the page's origin
+   * first, then the same rules apply; `'//host'` is not path-absolute and is refused.
    *
    * @example
    * ```ts
    * const options: CreateClientOptions = { baseUrl: 'https://dev.api.baanx.com', clientKey };
+   * const proxied: CreateClientOptions = { baseUrl: '/baanx', clientKey };
    * ```
    */
   baseUrl: string;
