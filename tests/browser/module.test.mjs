@@ -300,6 +300,41 @@ describe('createClient', () => {
   });
 });
 
+describe('optional inputs', () => {
+  // baanx-auth.d.ts lets every optional input property be an explicit undefined, which must mean
+  // what leaving it out means.
+  test('an explicit undefined for each optional property is taken as not given', async () => {
+    const { value, error } = await run(async (m, config, { email, password }) => {
+      const client = await m.createClient({ ...config, region: undefined, timeoutMs: undefined,
+        resendCooldownMs: undefined, locateFile: undefined });
+      const none = { signal: undefined, timeoutMs: undefined };
+      const first = await client.login({ email, password, otpCode: undefined }, none);
+      const sent = await client.sendOtp({ userId: first.userId }, none);
+      const made = new m.BaanxError('network', 'offline',
+        { status: undefined, field: undefined, retryAfterMs: undefined });
+      const flow = await client.loginWithOtp({ email, password }, {
+        ...none,
+        attempts: undefined,
+        onOtpRequired: async ({ userId }) =>
+          (await (await fetch(`/__mock/otp?userId=${userId}`)).json()).code,
+      });
+      return {
+        first: first.status,
+        sent: sent.success,
+        cooldownMs: sent.resendAvailableAt - Date.now(),
+        made: [made.status, 'field' in made, 'retryAfterMs' in made],
+        flow: flow.status,
+      };
+    }, { email: USERS.ada, password: PASSWORD });
+    assert.equal(error, undefined, error && `${error.code}: ${error.message}`);
+    const { cooldownMs, ...rest } = value;
+    assert.deepEqual(rest,
+      { first: 'otp_required', sent: true, made: [0, false, false], flow: 'authenticated' });
+    assert.ok(cooldownMs > 55000 && cooldownMs <= 60000, 'the default resend cooldown applies');
+    assert.ok(apiRequests.every((r) => r.headers()['x-us-env'] === undefined));
+  });
+});
+
 describe('loading the .wasm', () => {
   // Each import of a new blob: URL is a new module instance, with nothing loaded yet.
   test('a module run from a blob: URL needs locateFile, and says so with a BaanxError', async () => {

@@ -1,5 +1,6 @@
 // Type test of the package's baanx-auth.d.ts, as an app written in TypeScript sees it through
-// the package's "exports". Compiled only (tsc --noEmit --strict, by typecheck.test.mjs), never run:
+// the package's "exports". Compiled only (tsc --noEmit --strict --exactOptionalPropertyTypes, by
+// typecheck.test.mjs), never run:
 // every public name is used as the contract says, and each wrong use below must be an error
 // (an unused @ts-expect-error fails the compile just as an unexpected error does).
 import {
@@ -160,6 +161,28 @@ export async function documentedUse(): Promise<void> {
   const bytes: [number, number, number] = [heapBytesInUse, heapBytesTotal, wasmMemoryBytes];
   void bytes;
 
+}
+
+// Under exactOptionalPropertyTypes an optional property refuses an explicit undefined unless the
+// .d.ts allows it; the module reads undefined as "not given" for each of these. One property per
+// line, each marked: typecheck.test.mjs checks that every marked line fails against a .d.ts
+// without the `| undefined`, so that none of them passes by accident.
+declare const maybeCode: string | undefined;
+declare const maybeNumber: number | undefined;
+export async function explicitUndefined(client: BaanxClient): Promise<void> {
+  await createClient({ baseUrl, clientKey, region: undefined }); // explicit undefined
+  await createClient({ baseUrl, clientKey, timeoutMs: maybeNumber }); // explicit undefined
+  await createClient({ baseUrl, clientKey, resendCooldownMs: undefined }); // explicit undefined
+  await createClient({ baseUrl, clientKey, locateFile: undefined }); // explicit undefined
+  await client.login({ email, password, otpCode: maybeCode }); // explicit undefined
+  await client.login({ email, password }, { signal: undefined }); // explicit undefined
+  await client.sendOtp({ userId: email }, { timeoutMs: maybeNumber }); // explicit undefined
+  const login: Credentials = { email, password };
+  const onOtpRequired = (): string => '123456';
+  await client.loginWithOtp(login, { onOtpRequired, attempts: undefined }); // explicit undefined
+  void new BaanxError('network', 'offline', { status: undefined }); // explicit undefined
+  void new BaanxError('network', 'offline', { field: undefined }); // explicit undefined
+  void new BaanxError('network', 'offline', { retryAfterMs: maybeNumber }); // explicit undefined
 }
 
 // ErrorCode: exactly the 17 codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.

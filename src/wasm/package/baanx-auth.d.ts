@@ -1,5 +1,9 @@
 // Types of the baanx-auth package, written by hand: every export of baanx-auth.mjs, with what it
 // takes, what it resolves to and the codes it rejects with.
+//
+// Optional input properties also accept an explicit `undefined`, which means "not given" (as
+// leaving the property out does), so they can be filled from `string | undefined` values under
+// `exactOptionalPropertyTypes`.
 
 /**
  * The Baanx environment variant a client talks to: `'us'` adds the `x-us-env: true` header to
@@ -58,7 +62,7 @@ export interface CreateClientOptions {
    * const options: CreateClientOptions = { baseUrl, clientKey, region: 'us' };
    * ```
    */
-  region?: Region;
+  region?: Region | undefined;
   /**
    * Time allowed for each request, in whole milliseconds (default 15000); a call may override it
    * with {@link CallOptions.timeoutMs}.
@@ -68,7 +72,7 @@ export interface CreateClientOptions {
    * const options: CreateClientOptions = { baseUrl, clientKey, timeoutMs: 10_000 };
    * ```
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The client's own minimum gap between two {@link BaanxClient.sendOtp} calls for one `userId`,
    * in whole milliseconds (default 60000).
@@ -78,7 +82,7 @@ export interface CreateClientOptions {
    * const options: CreateClientOptions = { baseUrl, clientKey, resendCooldownMs: 30_000 };
    * ```
    */
-  resendCooldownMs?: number;
+  resendCooldownMs?: number | undefined;
   /**
    * Where to fetch the WebAssembly file from. By default it is found next to the module
    * (`new URL('baanx-auth.wasm', import.meta.url)`), which bundlers such as Vite follow. Called
@@ -93,7 +97,7 @@ export interface CreateClientOptions {
    * const client = await createClient({ baseUrl, clientKey, locateFile: () => wasmUrl });
    * ```
    */
-  locateFile?: (path: string, scriptDirectory: string) => string;
+  locateFile?: ((path: string, scriptDirectory: string) => string) | undefined;
 }
 
 /**
@@ -115,7 +119,7 @@ export interface CallOptions {
    * await client.sendOtp({ userId }, { signal: AbortSignal.timeout(8000) });
    * ```
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * This call's timeout in whole milliseconds, in place of the client's
    * {@link CreateClientOptions.timeoutMs}; rejects with code `'timeout'` when it runs out.
@@ -125,7 +129,7 @@ export interface CallOptions {
    * await client.logout({ timeoutMs: 3000 });
    * ```
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -164,7 +168,7 @@ export interface LoginInput {
    * const input: LoginInput = { email, password, otpCode: codeField.value };
    * ```
    */
-  otpCode?: string;
+  otpCode?: string | undefined;
 }
 
 /**
@@ -569,11 +573,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export interface BaanxErrorDetails {
   /** HTTP status; `0` (the default) when there was no response. @example `{ status: 503 }` */
-  status?: number;
+  status?: number | undefined;
   /** The offending input, for `'invalid_argument'`. @example `{ field: 'email' }` */
-  field?: string;
+  field?: string | undefined;
   /** How long to wait before trying again, in ms. @example `{ retryAfterMs: 60_000 }` */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 /**
