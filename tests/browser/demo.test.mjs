@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, beforeEach, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+import { before, test } from 'node:test';
+import { CLIENT_KEY, PASSWORD, USERS, mockHook, useBrowserSuite } from './harness.mjs';
 
 const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -17,23 +17,10 @@ const DESKTOP = { name: 'desktop', width: 1280, height: 800 };
 const PHONE = { name: 'phone', width: 375, height: 740 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let server;
-let browser;
+// No shared page: each test opens its own (withDemo).
+const suite = useBrowserSuite({ page: false });
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startMockServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(async () => {
-  await mockHook(server, '/__mock/reset', {});
-});
+before(() => mkdirSync(artifacts, { recursive: true }));
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -43,11 +30,11 @@ beforeEach(async () => {
  * `init` runs in the page before its scripts.
  */
 async function withDemo(query, body, init) {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   try {
     await page.setViewportSize({ width: DESKTOP.width, height: DESKTOP.height });
     if (init) await page.addInitScript(init);
-    await page.goto(new URL(query, server.url).href);
+    await page.goto(new URL(query, suite.server.url).href);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     assert.equal(await page.getByRole('alert').textContent(), '', 'the page loads without an error');
     await body(page);
@@ -94,7 +81,7 @@ async function statusText(page, pattern) {
 
 /** The newest code the mock has sent (read from its test hook, not from the page). */
 async function latestCode() {
-  const response = await fetch(new URL('/__mock/sms', server.url));
+  const response = await fetch(new URL('/__mock/sms', suite.server.url));
   const { messages } = await response.json();
   return messages[0]?.code;
 }
@@ -181,14 +168,14 @@ test('sign-in view: labelled Email and Password fields and a Log in button, focu
 test('without its script the page sends nothing, neither in the address nor in a request', async () => {
   // A page of the context itself: the 404 it is made to meet is not one of the console errors
   // the other tests collect.
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   try {
     const sent = [];
     page.on('request', (request) => {
       if (request.method() !== 'GET' || new URL(request.url()).search) sent.push(request.url());
     });
     await page.route('**/app.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     assert.ok(await page.getByText('This page needs its script').isVisible());
     assert.equal(await page.getByRole('button', { name: 'Log in' }).isDisabled(), true);
     await page.getByLabel('Email').fill(USERS.grace);
@@ -234,19 +221,19 @@ test('errors are keyed on the code: bad email, disabled, rate limited, network d
       { fault: { kind: 'drop', times: 5 }, alert: /Can't reach the server/ },
     ];
     for (const { email = USERS.grace, fault, alert } of cases) {
-      if (fault) await mockHook(server, '/__mock/fault', { path: '/v1/auth/login', times: 1, ...fault });
+      if (fault) await mockHook(suite.server, '/__mock/fault', { path: '/v1/auth/login', times: 1, ...fault });
       await signIn(page, email, PASSWORD);
       const text = await alertText(page, alert);
       assert.equal(text.includes(PASSWORD), false, 'no alert echoes the password');
       await page.waitForFunction(() => !document.getElementById('login-button').disabled);
-      await mockHook(server, '/__mock/fault', undefined, 'DELETE');
+      await mockHook(suite.server, '/__mock/fault', undefined, 'DELETE');
     }
   });
 });
 
 test('a timeout says the server did not answer in time', async () => {
   await withDemo('/?timeout=1', async (page) => {
-    await mockHook(server, '/__mock/fault', { path: '/v1/auth/login', kind: 'delay', delayMs: 2500, times: 1 });
+    await mockHook(suite.server, '/__mock/fault', { path: '/v1/auth/login', kind: 'delay', delayMs: 2500, times: 1 });
     await signIn(page, USERS.grace, PASSWORD);
     await alertText(page, /did not answer within 1 second\b/);
   });
@@ -258,7 +245,7 @@ test('while a request is in flight the buttons are disabled, progress shows, and
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url().endsWith('/v1/auth/login')) logins += 1;
     });
-    await mockHook(server, '/__mock/fault', { path: '/v1/auth/login', kind: 'delay', delayMs: 2000, times: 1 });
+    await mockHook(suite.server, '/__mock/fault', { path: '/v1/auth/login', kind: 'delay', delayMs: 2000, times: 1 });
     await signIn(page, USERS.grace, PASSWORD);
     const button = page.getByRole('button', { name: 'Log in' });
     assert.ok(await button.isDisabled(), 'Log in is disabled while signing in');
@@ -299,7 +286,7 @@ test('the code step: masked phone, a one-time-code field, the code from the mock
     await checkView(page, 'code-step');
 
     // A real paste of "123 456" through the clipboard.
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await suite.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(suite.server.url).origin });
     await page.evaluate((text) => navigator.clipboard.writeText(text), ` ${code.slice(0, 3)} ${code.slice(3)} `);
     await codeField.focus();
     await page.keyboard.press('ControlOrMeta+V');
@@ -334,7 +321,7 @@ test('a wrong code and an expired code each get a clear message; Back to sign-in
     assert.equal(await focusedId(page), 'otp-code', 'focus stays in the code field');
     await checkView(page, 'code-step-error');
 
-    await mockHook(server, '/__mock/clock', { advanceMs: 301000 }); // past the mock's 300 s code lifetime
+    await mockHook(suite.server, '/__mock/clock', { advanceMs: 301000 }); // past the mock's 300 s code lifetime
     await codeField.fill(code);
     await page.getByRole('button', { name: 'Verify' }).click();
     await alertText(page, /That code has expired\. Ask for a new one/);
@@ -349,7 +336,7 @@ test('a wrong code and an expired code each get a clear message; Back to sign-in
 });
 
 test('too many wrong codes lock the account and send the person back to the sign-in form', async () => {
-  await mockHook(server, '/__mock/config', { maxOtpAttempts: 2 });
+  await mockHook(suite.server, '/__mock/config', { maxOtpAttempts: 2 });
   await withDemo('/', async (page) => {
     const code = await reachCodeStep(page);
     const codeField = page.getByLabel('Verification code');
@@ -368,7 +355,7 @@ test('too many wrong codes lock the account and send the person back to the sign
 });
 
 test('Resend code: disabled during the cooldown with a live countdown; the new code shows on the mock phone; a 429 sets the wait', async () => {
-  await mockHook(server, '/__mock/config', { resendCooldownS: 1 });
+  await mockHook(suite.server, '/__mock/config', { resendCooldownS: 1 });
   await withDemo('/?cooldown=3', async (page) => {
     const first = await reachCodeStep(page);
     const resend = page.getByRole('button', { name: 'Resend code' });
@@ -396,7 +383,7 @@ test('Resend code: disabled during the cooldown with a live countdown; the new c
 
     // The server refuses the next one with 429 and Retry-After: the countdown follows it.
     await page.waitForFunction(() => !document.getElementById('resend-button').disabled, null, { timeout: 5000 });
-    await mockHook(server, '/__mock/fault', { path: '/v1/auth/login/otp', kind: 'rate_limit_seconds', seconds: 30, times: 1 });
+    await mockHook(suite.server, '/__mock/fault', { path: '/v1/auth/login/otp', kind: 'rate_limit_seconds', seconds: 30, times: 1 });
     await resend.click();
     await alertText(page, /Please wait 30 seconds/);
     await waitForText(hint, /new code in 0:(29|30)\./);
@@ -464,7 +451,7 @@ test('signed in: user id, the token only masked, the expiry as local time with a
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     await statusText(page, /You have signed out/);
     // The server revoked the token: a second logout with it is refused.
-    const again = await fetch(new URL('/v1/auth/logout', server.url), {
+    const again = await fetch(new URL('/v1/auth/logout', suite.server.url), {
       method: 'POST', headers: { 'x-client-key': CLIENT_KEY, authorization: `Bearer ${token}` },
     });
     assert.equal(again.status, 401);
@@ -514,7 +501,7 @@ test('settings: bad values are refused in the alert, region US adds x-us-env, an
     await page.getByText('Settings', { exact: true }).click();
     const baseUrl = page.getByLabel('Base URL');
     await baseUrl.waitFor();
-    assert.equal(await baseUrl.inputValue(), server.url, 'the default talks to the bundled mock');
+    assert.equal(await baseUrl.inputValue(), suite.server.url, 'the default talks to the bundled mock');
     assert.ok(await page.getByLabel('Client key').inputValue() === CLIENT_KEY, 'the demo client key is filled in');
     assert.equal(await page.getByLabel('Region').inputValue(), 'international');
     await checkView(page, 'settings');
@@ -528,7 +515,7 @@ test('settings: bad values are refused in the alert, region US adds x-us-env, an
       assert.equal(await focusedId(page), 'base-url');
     }
     await checkView(page, 'settings-error');
-    await baseUrl.fill(server.url);
+    await baseUrl.fill(suite.server.url);
     await page.getByLabel('Client key').fill('  ');
     await apply.click();
     await alertText(page, /Client key: enter the client key/);
@@ -567,7 +554,7 @@ test('settings: bad values are refused in the alert, region US adds x-us-env, an
 
     await page.getByRole('button', { name: 'Back to the bundled mock' }).click();
     await statusText(page, /talking to the bundled mock server \(International\)/);
-    assert.equal(await baseUrl.inputValue(), server.url);
+    assert.equal(await baseUrl.inputValue(), suite.server.url);
     assert.match(await page.locator('#phone-note').textContent(), /codes the bundled mock Baanx server has sent/);
   });
 });
@@ -596,5 +583,5 @@ test('nothing secret is stored: no password, code, token or client key in storag
 });
 
 test('the page has no console errors', async () => {
-  assert.deepEqual(browser.consoleErrors, []);
+  assert.deepEqual(suite.browser.consoleErrors, []);
 });

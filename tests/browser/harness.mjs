@@ -1,10 +1,12 @@
 // Shared by the browser suites: starts the real mock server (test mode, ephemeral port) and a
-// headless Debian Chromium driven by playwright-core. Never downloads a browser.
+// headless Debian Chromium driven by playwright-core, runs code in a page against the real module,
+// and sets a suite up. Never downloads a browser.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -118,30 +120,138 @@ export async function mockHook(server, hookPath, body, method = 'POST') {
   return response.json().catch(() => ({}));
 }
 
+// The helpers every page-side function gets as `h`. Shipped to the page as source, so they use
+// nothing from this file.
+function pageProbe(m) {
+  const h = { errors: [], secrets: [] };
+  // What a test needs to know of a thrown value, as plain data.
+  h.describe = (e) => ({
+    isBaanxError: e instanceof m.BaanxError,
+    isError: e instanceof Error,
+    name: e && e.name,
+    constructorName: e && e.constructor && e.constructor.name,
+    code: e && e.code,
+    status: e && e.status,
+    message: e && e.message,
+    field: e && e.field,
+    hasField: !!e && typeof e === 'object' && 'field' in e,
+    retryAfterMs: e && e.retryAfterMs,
+    hasRetryAfterMs: !!e && typeof e === 'object' && 'retryAfterMs' in e,
+    stack: String(e && e.stack),
+  });
+  h.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Calls thunk (which must return a Promise) and waits for it to settle, at most withinMs.
+  // Resolves to { value } | { error } | { pending: true }, with how often and when it settled.
+  h.capture = async (thunk, withinMs = 8000) => {
+    const t0 = performance.now();
+    let promise;
+    try {
+      promise = thunk();
+    } catch (e) {
+      const error = h.describe(e);
+      h.errors.push(error);
+      return { error, syncThrow: true, settled: 1, elapsedMs: 0 };
+    }
+    if (!(promise instanceof Promise)) return { notAPromise: true };
+    let settled = 0;
+    let outcome;
+    const done = new Promise((resolve) => {
+      const settle = (result) => {
+        settled += 1;
+        if (!outcome) outcome = { ...result, elapsedMs: performance.now() - t0 };
+        resolve();
+      };
+      promise.then((value) => settle({ value }), (e) => settle({ error: h.describe(e) }));
+    });
+    await Promise.race([done, h.sleep(withinMs)]);
+    await h.sleep(0);  // a second settlement, if any, shows up in `settled`
+    if (!outcome) return { pending: true };
+    if (outcome.error) h.errors.push(outcome.error);
+    return { ...outcome, settled };
+  };
+  // POSTs JSON to one of the mock's test hooks.
+  h.hook = async (path, body, method = 'POST') => {
+    const response = await fetch(path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`hook ${method} ${path} answered ${response.status}`);
+    return response.json();
+  };
+  // The mock phone: the last code sent to userId.
+  h.otp = async (userId) => {
+    const { code } = await (await fetch(`/__mock/otp?userId=${userId}`)).json();
+    h.secrets.push(code);
+    return code;
+  };
+  // A well-formed code other than `code`.
+  h.wrongCode = (code, k = 1) => {
+    const wrong = String((Number(code) + k) % 1000000).padStart(6, '0');
+    h.secrets.push(wrong);
+    return wrong;
+  };
+  return h;
+}
+
 /**
- * Runs fn(module, config, extra) inside the page, with the module imported from the mock server
- * and a config for it; a rejection comes back as a plain description ({ error }), else { value }.
+ * Runs fn(module, config, extra, h) inside the page, with the module imported from the mock server,
+ * a config for it and the helpers of pageProbe as h. Resolves to { value } or, when fn throws,
+ * { error } (described as plain data), plus { errors, secrets }: every error h.capture saw and
+ * every code the page read from the mock phone, for the caller's secret checks.
  */
 export async function runWithModule(page, server, fn, extra = {}) {
-  return page.evaluate(async ({ source, base, key, extra }) => {
+  return page.evaluate(async ({ source, probe, base, key, extra }) => {
     const module = await import('/baanx-auth.mjs');
+    const h = new Function('return ' + probe)()(module);
     const config = { baseUrl: base, clientKey: key };
+    let out;
     try {
-      return { value: await new Function('return ' + source)()(module, config, extra) };
+      out = { value: await new Function('return ' + source)()(module, config, extra, h) };
     } catch (e) {
-      return {
-        error: {
-          isBaanxError: e instanceof module.BaanxError,
-          isError: e instanceof Error,
-          name: e.name,
-          code: e.code,
-          status: e.status,
-          message: e.message,
-          field: e.field,
-          retryAfterMs: e.retryAfterMs,
-          stack: String(e.stack),
-        },
-      };
+      out = { error: h.describe(e) };
+      h.errors.push(out.error);
     }
-  }, { source: fn.toString(), base: server.url, key: CLIENT_KEY, extra });
+    return { ...out, errors: h.errors, secrets: h.secrets };
+  }, { source: fn.toString(), probe: pageProbe.toString(), base: server.url, key: CLIENT_KEY,
+    extra });
+}
+
+/**
+ * Registers the hooks a browser suite shares: the mock server and Chromium for the whole file, one
+ * page on the mock's origin (unless page is false), and a reset of the mock before each test.
+ * Returns the fixture, whose fields are set once its `before` has run: server, browser, page,
+ * apiRequests (the page's requests to /v1/ since the last reset), requestsTo(path), and
+ * run(fn, extra) as runWithModule on that page. onPage(page) runs before the page first loads;
+ * a suite's own `before` is no place for that, as node:test may start it before this one ends.
+ */
+export function useBrowserSuite({ page: withPage = true, browserArgs = [], onPage } = {}) {
+  const suite = {
+    server: null,
+    browser: null,
+    page: null,
+    apiRequests: [],
+    requestsTo: (pathname) => suite.apiRequests.filter((r) => new URL(r.url()).pathname === pathname),
+    run: (fn, extra) => runWithModule(suite.page, suite.server, fn, extra),
+  };
+  before(async () => {
+    suite.server = await startMockServer();
+    suite.browser = await launchBrowser({ args: browserArgs });
+    if (!withPage) return;
+    suite.page = await suite.browser.newPage();
+    suite.page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/')) suite.apiRequests.push(request);
+    });
+    await onPage?.(suite.page);
+    await suite.page.goto(suite.server.url);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  beforeEach(async () => {
+    await mockHook(suite.server, '/__mock/reset', {});
+    suite.apiRequests.length = 0;
+  });
+  return suite;
 }

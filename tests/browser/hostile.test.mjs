@@ -3,12 +3,10 @@
 // heap must stay flat over 10,000 mixed calls.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, launchBrowser, mockHook, startMockServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { CLIENT_KEY, PASSWORD, USERS, useBrowserSuite } from './harness.mjs';
 
-let server;
-let browser;
-let page;
+const suite = useBrowserSuite();
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -28,11 +26,11 @@ function loginBody(extra = {}) {
 // after it: returns what each gave. Fails when the hostile body was not the one answered.
 async function loginAgainst(body, status = 200) {
   let served = 0;
-  await page.route('**/v1/auth/login', (route) => {
+  await suite.page.route('**/v1/auth/login', (route) => {
     served += 1;
     return route.fulfill({ status, headers: CORS, body });
   }, { times: 1 });
-  const outcome = await page.evaluate(async ({ base, key, email, password }) => {
+  const outcome = await suite.page.evaluate(async ({ base, key, email, password }) => {
     const m = await import('/baanx-auth.mjs');
     const client = await m.createClient({ baseUrl: base, clientKey: key });
     const describe = (p) => p.then((r) => `ok:${r.status}`, (e) =>
@@ -44,26 +42,10 @@ async function loginAgainst(body, status = 200) {
     }));
     const after = await describe(client.login({ email, password }));
     return { hostile, after, message };
-  }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+  }, { base: suite.server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
   assert.equal(served, 1, 'the hostile body was never served');
   return outcome;
 }
-
-before(async () => {
-  server = await startMockServer();
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-beforeEach(async () => {
-  await mockHook(server, '/__mock/reset', {});
-});
 
 describe('hostile bodies', () => {
   test('a body up to 1 MiB is read; a longer one is invalid_response, named as such', async () => {
@@ -133,14 +115,14 @@ describe('hostile bodies', () => {
   });
 
   test('a huge error message is cut to a readable length', async () => {
-    await page.route('**/v1/auth/login', (route) => route.fulfill({
+    await suite.page.route('**/v1/auth/login', (route) => route.fulfill({
       status: 401, headers: CORS, body: JSON.stringify({ message: 'm'.repeat(1000 * 1000) }),
     }), { times: 1 });
-    const length = await page.evaluate(async ({ base, key, email }) => {
+    const length = await suite.page.evaluate(async ({ base, key, email }) => {
       const m = await import('/baanx-auth.mjs');
       const client = await m.createClient({ baseUrl: base, clientKey: key });
       return client.login({ email, password: 'x' }).then(() => -1, (e) => e.message.length);
-    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace });
+    }, { base: suite.server.url, key: CLIENT_KEY, email: USERS.grace });
     assert.ok(length > 0 && length <= 303, `message length ${length}`);
   });
 });
@@ -150,28 +132,28 @@ describe('hostile bodies', () => {
 // that does not allow this page (CORS) ends as a network failure.
 describe('redirects and CORS', () => {
   async function loginThroughRedirect(status, location) {
-    await page.route('**/v1/auth/login', (route) => route.fulfill({
+    await suite.page.route('**/v1/auth/login', (route) => route.fulfill({
       status, headers: { ...CORS, Location: location }, body: '',
     }), { times: 1 });
-    return page.evaluate(async ({ base, key, email, password }) => {
+    return suite.page.evaluate(async ({ base, key, email, password }) => {
       const m = await import('/baanx-auth.mjs');
       const client = await m.createClient({ baseUrl: base, clientKey: key });
       return client.login({ email, password }).then((r) => `ok:${r.status}`,
         (e) => `error:${e.code}:${e.status}`);
-    }, { base: server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
+    }, { base: suite.server.url, key: CLIENT_KEY, email: USERS.grace, password: PASSWORD });
   }
 
   test('307 and 308 are followed with the same POST and body', async () => {
     for (const status of [307, 308]) {
       // The mock's own login, under a query the route above does not match.
-      const outcome = await loginThroughRedirect(status, `${server.url}v1/auth/login?moved=1`);
+      const outcome = await loginThroughRedirect(status, `${suite.server.url}v1/auth/login?moved=1`);
       assert.equal(outcome, 'ok:authenticated', `after ${status}`);
     }
   });
 
   test('302 and 303 become a GET, which the API refuses with a typed error', async () => {
     for (const status of [302, 303]) {
-      const outcome = await loginThroughRedirect(status, `${server.url}v1/auth/login?moved=1`);
+      const outcome = await loginThroughRedirect(status, `${suite.server.url}v1/auth/login?moved=1`);
       assert.match(outcome, /^error:(invalid_credentials|http_error):4\d\d$/, `after ${status}`);
     }
   });
@@ -197,7 +179,7 @@ describe('redirects and CORS', () => {
 
 describe('heavy use', () => {
   test('10,000 mixed calls leave the WASM heap where it was', async () => {
-    const result = await page.evaluate(async ({ base, key, users, password }) => {
+    const result = await suite.page.evaluate(async ({ base, key, users, password }) => {
       const m = await import('/baanx-auth.mjs');
       const client = await m.createClient({ baseUrl: base, clientKey: key });
       const counts = {};
@@ -240,7 +222,7 @@ describe('heavy use', () => {
       for (let i = 100; i < 1000; i++) await batch(i);
       const afterAll = await m.memoryStats();
       return { calls, afterHundred, afterAll, counts, ms: Date.now() - start };
-    }, { base: server.url, key: CLIENT_KEY, users: USERS, password: PASSWORD });
+    }, { base: suite.server.url, key: CLIENT_KEY, users: USERS, password: PASSWORD });
     console.log(`heap in use after 1,000 calls: ${result.afterHundred} B; after ${result.calls} calls: ` +
       `${result.afterAll.heapBytesInUse} B (heap ${result.afterAll.heapBytesTotal} B); ` +
       `outcomes ${JSON.stringify(result.counts)}; ${result.ms} ms for the last 9,000`);

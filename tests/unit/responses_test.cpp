@@ -17,6 +17,7 @@ namespace {
 using fakes::contains;
 using fakes::describe;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr std::int64_t kNowMs = 1700000000000;
@@ -234,6 +235,27 @@ TEST(ClassifyLogin, DisabledAccountIsAccountDisabled) {
   EXPECT_EQ(error.status, 403);
 }
 
+// The wording decides, whatever status carries it.
+TEST(ClassifyLogin, DisabledWordingOnUnauthorizedIsAccountDisabled) {
+  Error error = errorMessage(401, "This account has been disabled");
+  EXPECT_EQ(error.code, ErrorCode::kAccountDisabled);
+  EXPECT_EQ(error.status, 401);
+}
+
+TEST(ClassifyLogin, LockWordingOnLockedStatusIsAccountLocked) {
+  Error error = errorMessage(423, "Too many attempts, try again later");
+  EXPECT_EQ(error.code, ErrorCode::kAccountLocked);
+  EXPECT_EQ(error.status, 423);
+  EXPECT_EQ(error.message, "Too many attempts, try again later");
+}
+
+TEST(ClassifyLogin, UnauthorizedWithoutBodyIsAPlainSentence) {
+  Error error = loginError(401, "");
+  EXPECT_EQ(error.code, ErrorCode::kInvalidCredentials);
+  EXPECT_EQ(error.status, 401);
+  EXPECT_THAT(error.message, HasSubstr("email or password is incorrect"));
+}
+
 TEST(ClassifyLogin, ServerErrorKeepsStatus) {
   Error error = errorMessage(500, "Internal server error");
   EXPECT_EQ(error.code, ErrorCode::kServerError);
@@ -253,6 +275,13 @@ TEST(ClassifyLogin, NonJsonBodyIsInvalidResponse) {
 TEST(ClassifyLogin, HtmlBodyIsInvalidResponse) {
   Error error = loginError(200, "<!DOCTYPE html><html><body>Gateway</body></html>");
   EXPECT_EQ(error.code, ErrorCode::kInvalidResponse);
+}
+
+TEST(ClassifyLogin, HtmlBodyMessageCarriesNoMarkup) {
+  Error error = loginError(200, "<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>");
+  EXPECT_EQ(error.code, ErrorCode::kInvalidResponse);
+  EXPECT_THAT(error.message, Not(HasSubstr("<")));
+  EXPECT_THAT(error.message, Not(HasSubstr("Welcome")));
 }
 
 TEST(ClassifyLogin, TruncatedJsonIsInvalidResponse) {
@@ -407,6 +436,22 @@ TEST(ClassifyHttpError, AnyFiveHundredIsServerErrorWithStatus) {
   EXPECT_EQ(error.code, ErrorCode::kServerError);
   EXPECT_EQ(error.status, 503);
   EXPECT_THAT(error.message, HasSubstr("HTTP 503"));
+}
+
+TEST(ClassifyHttpError, HtmlErrorPageGivesAPlainSentence) {
+  const std::string page =
+      "<!DOCTYPE html>\n<html><head><title>502 Server Error</title></head><body><h1>502 Server "
+      "Error</h1></body></html>\n";
+  Error error = classifyHttpError(response(502, page), Endpoint::kLogin, 0);
+  EXPECT_EQ(error.code, ErrorCode::kServerError);
+  EXPECT_EQ(error.status, 502);
+  EXPECT_THAT(error.message, Not(HasSubstr("<")));
+}
+
+TEST(ClassifyHttpError, ConflictOnSendOtpIsHttpError) {
+  Error error = classifyHttpError(response(409, ""), Endpoint::kSendOtp, 0);
+  EXPECT_EQ(error.code, ErrorCode::kHttpError);
+  EXPECT_EQ(error.status, 409);
 }
 
 TEST(ClassifyHttpError, UnexpectedStatusIsHttpError) {

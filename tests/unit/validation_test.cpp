@@ -97,6 +97,13 @@ TEST(ParseLoginInput, RejectsImplausibleEmail) {
   EXPECT_THAT(parsed.error().message, HasSubstr("email must be an email address"));
 }
 
+TEST(ParseLoginInput, RejectsEmptyEmail) {
+  auto parsed = parseLoginInput(loginInput("", kPassword));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parsed.error().field, "email");
+}
+
 TEST(ParseLoginInput, RejectsEmailThatIsNotAString) {
   auto parsed = parseLoginInput(loginInput(42, kPassword));
   ASSERT_FALSE(parsed.ok());
@@ -250,6 +257,16 @@ TEST(ParseSendOtpInput, RejectsUserIdThatIsNotAString) {
   EXPECT_EQ(parsed.error().field, "userId");
 }
 
+TEST(ParseSendOtpInput, RejectsEmptyOrMissingUserId) {
+  auto empty = parseSendOtpInput(json{{"userId", ""}});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(empty.error().field, "userId");
+  auto missing = parseSendOtpInput(json::object());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().field, "userId");
+}
+
 // --- base URLs ---------------------------------------------------------------------------------
 
 TEST(ParseBaseUrl, AcceptsHttpsOrigin) {
@@ -376,6 +393,13 @@ TEST(ParseClientConfig, RejectsMissingBaseUrl) {
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().field, "baseUrl");
   EXPECT_THAT(parsed.error().message, HasSubstr("baseUrl is required"));
+}
+
+TEST(ParseClientConfig, RejectsEmptyBaseUrl) {
+  auto parsed = parseClientConfig(configWith("baseUrl", ""));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parsed.error().field, "baseUrl");
 }
 
 TEST(ParseClientConfig, ReportsBadBaseUrlAsBaseUrl) {
@@ -525,6 +549,18 @@ TEST(ParseCallOptions, RejectsZeroTimeout) {
   auto parsed = parseCallOptions(json{{"timeoutMs", 0}});
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().field, "timeoutMs");
+}
+
+TEST(ParseCallOptions, RejectsNegativeTimeout) {
+  auto parsed = parseCallOptions(json{{"timeoutMs", -1}});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(parsed.error().field, "timeoutMs");
+}
+
+TEST(ParseCallOptions, RejectsTimeoutThatIsNotANumber) {
+  EXPECT_EQ(parseCallOptions(json{{"timeoutMs", "soon"}}).error().field, "timeoutMs");
+  EXPECT_EQ(parseCallOptions(json{{"timeoutMs", true}}).error().field, "timeoutMs");
 }
 
 // --- no message repeats what it rejects ----------------------------------------------------------
