@@ -3,7 +3,6 @@
 // phone.js) around the page frame (page.js) and the wording of errors (messages.js); no framework or
 // bundler needed. This entry wires the views together and makes the first client. The page stores
 // nothing in localStorage or sessionStorage.
-import { BaanxError, ErrorCode } from './baanx-auth.mjs';
 import { describeError } from './messages.js';
 import { $, setAlert, setBusy, show } from './page.js';
 import { connectPhone, refreshPhone } from './phone.js';
@@ -22,9 +21,7 @@ async function start() {
   try {
     await applySettings({ ...DEFAULTS, timeoutS: String(DEFAULTS.timeoutS), cooldownS: String(DEFAULTS.cooldownS) });
   } catch (error) {
-    setAlert(error instanceof BaanxError && error.code === ErrorCode.NETWORK
-      ? 'The sign-in module could not be loaded. Reload the page to try again.'
-      : describeError(error));
+    setAlert(describeError(error));
   } finally {
     setBusy(false);
   }

@@ -73,6 +73,8 @@ export function describeError(error) {
       return "The server's answer could not be read. Please try again in a moment.";
     case ErrorCode.NETWORK:
       return "Can't reach the server. Check your connection (or the base URL in Settings) and try again.";
+    case ErrorCode.MODULE_LOAD:
+      return 'The sign-in module could not be loaded. Reload the page to try again.';
     case ErrorCode.TIMEOUT:
       return `The server did not answer within ${formatWait(state.settings.timeoutS * 1000)}. ` +
         'Please try again.';
