@@ -332,6 +332,7 @@ AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t ti
       if (const auto* session = std::get_if<Authenticated>(&outcome.value())) {
         if (session_) wipe(session_->accessToken);  // the token this login replaces
         session_ = Session{session->accessToken, session->userId, session->expiresAt};
+        sessionChanged(SessionEvent::kSignedIn, StorageAction::kWrite);
       }
     } else {
       Error error = outcome.error();
@@ -409,16 +410,18 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
     done(parsedOptions.error());
     return 0;
   }
-  const bool live = session_ && clock_.nowMs() < session_->expiresAt;
+  const bool live = session_ && isSessionLive(*session_, clock_.nowMs());
   if (!live) {
-    // Nothing the server could still revoke: an expired token is already dead.
-    if (session_) wipe(session_->accessToken);
-    session_.reset();
+    // Nothing the server could still revoke: an expired token is already dead. Its expiry may not
+    // have been reported yet (the timer that would have is late).
+    if (session_) endSession(SessionEvent::kExpired, StorageAction::kRemove);
     done(LogoutResult{});
     return 0;
   }
   std::string token = std::move(session_->accessToken);
   session_.reset();
+  // Signed out from now on, whatever the server answers: the app hears it before the request.
+  sessionChanged(SessionEvent::kSignedOut, StorageAction::kRemove);
   const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
   HttpRequest request = buildLogoutRequest(config_, token, timeoutMs);
   std::string key = dedupeKey({"logout", token, std::to_string(timeoutMs)});
@@ -475,7 +478,7 @@ std::string_view AuthClient::heldToken() const {
 }
 
 std::optional<Session> AuthClient::session() const {
-  if (!session_ || clock_.nowMs() >= session_->expiresAt) return std::nullopt;
+  if (!session_ || !isSessionLive(*session_, clock_.nowMs())) return std::nullopt;
   return session_;
 }
 

@@ -14,16 +14,11 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/responses.hpp"
+#include "core/session_record.hpp"
 #include "core/transport.hpp"
 #include "core/validation.hpp"
 
 namespace baanx {
-
-struct Session {
-  std::string accessToken;
-  std::string userId;
-  std::int64_t expiresAt = 0;
-};
 
 // What loginWithOtp asks the app for the code with.
 struct OtpPrompt {
@@ -78,9 +73,30 @@ class AuthClient {
   // is its own); 0 once the call has settled.
   CallId requestOf(CallId caller) const;
 
-  // The session of the last successful login, or nothing once it expired or logged out.
+  // The session of the last successful login (or the one restored from the storage, or another
+  // page's), or nothing once it expired or logged out.
   std::optional<Session> session() const;
   const ClientConfig& config() const { return config_; }
+
+  // Sessions that outlive the page (js-api.md). The bindings keep the record in the app's storage
+  // and tell the app; which event a change is, and what the storage does about it, is decided here
+  // (auth_client_sessions.cpp).
+  using SessionListener = Callback<void(const SessionChange& change)>;
+  // Hears each change of the session as it happens: a login that authenticated, a logout (before
+  // its request is sent), an expiry, another page's sign-in or sign-out. One listener; setting one
+  // replaces the last.
+  void setSessionListener(SessionListener listener);
+  // What the storage held when the page started (null: nothing). A record that is still valid
+  // becomes the session, with no event: the app finds it in session(). Anything else comes back as
+  // kRemove, for the storage to drop.
+  StorageAction restoreSession(const nlohmann::json& stored);
+  // What another page of the origin left in the storage both share (null: it removed the record).
+  // A valid record of another session signs this client in, a removal signs it out (or reports the
+  // expiry that was due), with no request of its own; anything else is ignored.
+  void adoptStoredSession(const nlohmann::json& stored);
+  // Ends the session once its time has come, with kExpired. Returns the ms until the live session
+  // expires (when to ask again), or nothing when there is no session.
+  std::optional<std::int64_t> expireIfDue();
 
  private:
   struct InFlight;
@@ -99,6 +115,10 @@ class AuthClient {
   // The session's token, or empty: a server may echo it into any call's message, not only the
   // logout that sends it, so every call's error text is cleaned of it.
   std::string_view heldToken() const;
+  // Drops the held session (its token wiped) and tells the listener.
+  void endSession(SessionEvent event, StorageAction storage);
+  // Tells the listener, with the storage's action unless the client keeps no storage.
+  void sessionChanged(SessionEvent event, StorageAction storage);
 
   ClientConfig config_;
   Transport& transport_;
@@ -110,6 +130,7 @@ class AuthClient {
   std::map<CallId, InFlight> inFlight_;
   std::map<CallId, std::shared_ptr<OtpFlow>> flows_;
   CallId nextCallId_ = 1;
+  SessionListener sessionListener_;
 };
 
 }  // namespace baanx

@@ -243,6 +243,9 @@ Result<ClientConfig> parseClientConfig(const json& config) {
     if (!ms) return ms.error();
     parsed.resendCooldownMs = ms.value();
   }
+  auto storage = parseSessionStorageConfig(config);
+  if (!storage) return storage.error();
+  parsed.storage = std::move(storage).value();
   return parsed;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/error.hpp"
+#include "core/session_record.hpp"
 
 namespace baanx {
 
@@ -34,6 +35,7 @@ struct ClientConfig {
   Region region = Region::kInternational;
   std::int64_t timeoutMs = kDefaultTimeoutMs;
   std::int64_t resendCooldownMs = kDefaultResendCooldownMs;
+  SessionStorageConfig storage;
 };
 
 struct LoginInput {

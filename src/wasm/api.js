@@ -147,6 +147,8 @@ function loadModule(locateFile) {
   if (!loading) {
     loading = instantiate(locateFile).then((module) => {
       module.BaanxError = BaanxError;
+      module.sessionChanged = (handle, change, record) =>
+        sessionTargets.get(handle)?.(change, record);
       return module;
     }, (cause) => {
       loading = undefined;
@@ -156,10 +158,15 @@ function loadModule(locateFile) {
   return loading;
 }
 
-// A client the page no longer holds frees its core object. While a call of a client is in
-// flight the client is held here, so that dropping it (`await (await createClient(c)).login(x)`)
-// never cancels that call.
-const unreachable = new FinalizationRegistry(({ module, handle }) => module.close(handle));
+// A client the page no longer holds frees its core object, and its expiry timer and 'storage'
+// listener go with it. While a call of a client is in flight the client is held here, so that
+// dropping it (`await (await createClient(c)).login(x)`) never cancels that call.
+const unreachable = new FinalizationRegistry(({ module, handle, links }) => {
+  sessionTargets.delete(handle);
+  clearTimeout(links.timer);
+  if (links.onStorage) window.removeEventListener('storage', links.onStorage);
+  module.close(handle);
+});
 const busy = new Map();  // client -> number of its calls in flight
 
 function track(client, promise) {
@@ -173,14 +180,163 @@ function track(client, promise) {
   return promise;
 }
 
+// Sessions that outlive the page. The core decides: whether a stored record is valid, which event
+// a change is, what the storage does about it, when the session has expired. This layer only does
+// the I/O: it reads and writes the storage, runs the expiry timer, follows other tabs through the
+// window's 'storage' event and calls the app's listeners.
+
+// A client's handle -> where the core's news of its session go. They hold the client weakly, as
+// do its timer and 'storage' listener: none of them keeps a client the page dropped alive.
+const sessionTargets = new Map();
+
+const STORAGE_METHODS = ['getItem', 'setItem', 'removeItem'];
+const BAD_STORAGE = "storage must be 'memory', 'session', 'local' or an object with the " +
+  'functions getItem, setItem and removeItem';
+
+// The config as the core sees it. A custom storage goes in as an empty object: the core only needs
+// to know that it is one, and what the object holds (a Storage's items, say) has no business in the
+// module's memory.
+function configForCore(config) {
+  const storage = config?.storage;
+  return storage !== null && typeof storage === 'object' ? { ...config, storage: {} } : config;
+}
+
+// The page's Storage for 'session' or 'local', or nothing. Merely reading window.localStorage throws
+// where storage is blocked (a sandboxed iframe, some privacy settings): the session then lives in
+// memory only.
+function webStorage(kind) {
+  try {
+    return kind === 'local' ? window.localStorage : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+// Hands what an earlier page stored to the core, which keeps a valid session and says whether the
+// value must go. A storage that throws or rejects counts as holding nothing.
+async function restore(module, handle, store, key) {
+  let stored;
+  try {
+    stored = await store.getItem(key);
+  } catch {
+    return;
+  }
+  if (!module.restoreSession(handle, encode(stored))) return;
+  try {
+    await store.removeItem(key);
+  } catch {
+    // left in place: the core refuses it again on the next load
+  }
+}
+
+const ignore = () => {};
+
 class Client {
   #module;
   #handle;
+  #store;  // the Storage or the app's object; null for 'memory' or a storage that is blocked
+  #key;
+  #self;   // a WeakRef to this client, for what the browser calls later
+  #links;  // what the finalizer undoes: { timer, onStorage }
+  #listeners = new Set();  // { listener } per subscription
+  #pendingWrite = null;    // the last write of a storage that answers with Promises
 
-  constructor(module, handle) {
+  constructor(module, handle, store, key, followOtherTabs) {
     this.#module = module;
     this.#handle = handle;
-    unreachable.register(this, { module, handle });
+    this.#store = store;
+    this.#key = key;
+    const self = new WeakRef(this);
+    const links = { timer: 0, onStorage: null };
+    this.#self = self;
+    this.#links = links;
+    sessionTargets.set(handle, (change, record) => self.deref()?.#changed(change, record));
+    if (followOtherTabs && store) {
+      // Another tab's setItem or removeItem (or clear) of the key; a tab never hears its own.
+      links.onStorage = (event) => {
+        if (event.storageArea !== store || (event.key !== key && event.key !== null)) return;
+        self.deref()?.#adopt(event.key === null ? null : event.newValue);
+      };
+      window.addEventListener('storage', links.onStorage);
+    }
+    unreachable.register(this, { module, handle, links });
+    this.#armExpiry();
+  }
+
+  // The core's news of a change, from inside one of its calls: the storage and the listeners are
+  // reached from a microtask, so that no code of theirs runs inside the core mid-change. That is
+  // still before the call's own Promise settles (a login's callers find the record written).
+  #changed({ event, storage }, record) {
+    queueMicrotask(() => {
+      if (storage === 'write') this.#write((store, key) => store.setItem(key, record));
+      if (storage === 'remove') this.#write((store, key) => store.removeItem(key));
+      this.#armExpiry();
+      this.#tell(record, event);
+    });
+  }
+
+  // Runs one storage write: at once while none is under way (a Web Storage is written before the
+  // call's Promise settles), else after the last one, so that an async storage ends up with the
+  // last change. A write that throws or rejects is dropped: the session goes on in memory.
+  #write(operation) {
+    const store = this.#store;
+    const key = this.#key;
+    if (!store) return;
+    try {
+      const result = this.#pendingWrite
+        ? this.#pendingWrite.then(() => operation(store, key))
+        : operation(store, key);
+      if (typeof result?.then === 'function') {
+        this.#pendingWrite = Promise.resolve(result).then(ignore, ignore);
+      }
+    } catch {
+      // as a rejection
+    }
+  }
+
+  // One timer, for the moment the session expires; at that moment the core decides whether it
+  // has (a timer may also run early, or late after a sleep).
+  #armExpiry() {
+    clearTimeout(this.#links.timer);
+    const ms = this.#module.checkExpiry(this.#handle);
+    if (ms < 0) return;
+    const self = this.#self;
+    this.#links.timer = setTimeout(() => self.deref()?.#armExpiry(), ms);
+  }
+
+  #adopt(value) {
+    this.#module.adoptStoredSession(this.#handle, encode(value));
+  }
+
+  // Each listener subscribed when the change came gets its own copy of the session, unless an
+  // earlier one unsubscribed it meanwhile. One that throws is reported as an uncaught error
+  // would be, and the others still hear.
+  #tell(record, event) {
+    for (const subscription of [...this.#listeners]) {
+      if (!this.#listeners.has(subscription)) continue;
+      try {
+        subscription.listener(record === null ? null : JSON.parse(record), event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+
+  /**
+   * Calls `listener(session, event)` on each change of the session: `'signed_in'`,
+   * `'signed_out'` or `'expired'`. Returns the function that unsubscribes it.
+   */
+  onSessionChange(listener) {
+    // Functions never reach the core, which sees JSON: this one is checked here.
+    if (typeof listener !== 'function') {
+      throw new BaanxError('invalid_argument',
+        'onSessionChange expects a function (session, event) => { ... }', { field: 'listener' });
+    }
+    const subscription = { listener };
+    this.#listeners.add(subscription);
+    return () => {
+      this.#listeners.delete(subscription);
+    };
   }
 
   /** Password login, with `otpCode` on the second step. See js-api.md for the three results. */
@@ -249,9 +405,23 @@ function withPageOrigin(config) {
 export async function createClient(config) {
   const locateFile = config && typeof config.locateFile === 'function' ? config.locateFile : null;
   const module = await loadModule(locateFile);
-  const handle = JSON.parse(module.open(encode(withPageOrigin(config))));
+  const handle = JSON.parse(module.open(encode(configForCore(withPageOrigin(config)))));
   if (typeof handle !== 'number') throw new BaanxError(handle.code, handle.message, handle);
-  return new Client(module, handle);
+  const { kind, key } = JSON.parse(module.storageOf(handle));
+  let store = null;
+  if (kind === 'custom') {
+    // The core sees the config as JSON, where functions do not exist: whether the object has the
+    // three it needs can only be checked here.
+    if (!STORAGE_METHODS.every((name) => typeof config.storage[name] === 'function')) {
+      module.close(handle);
+      throw new BaanxError('invalid_argument', BAD_STORAGE, { field: 'storage' });
+    }
+    store = config.storage;
+  } else if (kind !== 'memory') {
+    store = webStorage(kind);
+  }
+  if (store) await restore(module, handle, store, key);
+  return new Client(module, handle, store, key, kind === 'local');
 }
 
 /**

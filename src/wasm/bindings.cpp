@@ -45,6 +45,10 @@ EM_VAL baanx_watch_signal(EM_VAL signal, int client, double call);  // returns t
 void baanx_call(EM_VAL callback);
 // Asks the app for the code (api.js's async wrapper); its answer comes back through answerCode.
 void baanx_ask(EM_VAL ask, const char* promptJson, std::size_t length, int ticket);
+// Tells api.js that a client's session changed: { event, storage } as JSON, and the record of the
+// new session (empty when there is none).
+void baanx_session_changed(int client, const char* changeJson, std::size_t changeLength,
+                           const char* record, std::size_t recordLength);
 }
 
 namespace baanx {
@@ -254,6 +258,18 @@ JSValue callWithPromise(int handle, std::string& input, std::string& options, co
   return promise;
 }
 
+// Hands a session change to api.js, which does the storage's I/O and calls the app's listeners.
+// The record holds the token: its text is wiped once JS has its copy.
+void tellSessionChange(int handle, const SessionChange& change) {
+  std::string record = change.session ? sessionRecordText(*change.session) : std::string();
+  const std::string summary = JsonObject()
+                                  .add("event", sessionEventName(change.event))
+                                  .add("storage", storageActionName(change.storage))
+                                  .text();
+  baanx_session_changed(handle, summary.data(), summary.size(), record.data(), record.size());
+  wipe(record);
+}
+
 // A client handle (a positive number), or the error explaining why there is none, as JSON.
 std::string open(std::string config) {
   StackWipe stackWipe;
@@ -263,6 +279,8 @@ std::string open(std::string config) {
   wipeStrings(jsonConfig);
   if (!created) return toJson(created.error());
   const int handle = nextHandle++;
+  created.value()->setSessionListener(
+      [handle](const SessionChange& change) { tellSessionChange(handle, change); });
   clients().emplace(handle,
                     std::make_unique<ClientEntry>(ClientEntry{std::move(created).value(), {}}));
   return std::to_string(handle);
@@ -366,16 +384,52 @@ void cancel(int handle, double call) {
     entry->client->abort(static_cast<AuthClient::CallId>(call));
 }
 
+// client.session is the very record a storage keeps: { accessToken, userId, expiresAt }.
 std::string session(int handle) {
   StackWipe stackWipe;
   ClientEntry* entry = findEntry(handle);
   auto current = entry != nullptr ? entry->client->session() : std::nullopt;
   if (!current) return "null";
-  return JsonObject()
-      .add("accessToken", current->accessToken)
-      .add("userId", current->userId)
-      .add("expiresAt", current->expiresAt)
-      .text();
+  std::string record = sessionRecordText(*current);
+  wipe(current->accessToken);
+  return record;
+}
+
+// Where the client keeps its session between page loads: { kind, key }, kind being "memory",
+// "session", "local" or "custom" (the config's own object).
+std::string storageOf(int handle) {
+  ClientEntry* entry = findEntry(handle);
+  if (entry == nullptr) return "null";
+  const SessionStorageConfig& storage = entry->client->config().storage;
+  return JsonObject().add("kind", sessionStorageName(storage.kind)).add("key", storage.key).text();
+}
+
+// What the storage held when the client was made, as JSON text (null: nothing). Returns whether
+// the storage must remove it.
+bool restoreSession(int handle, std::string stored) {
+  StackWipe stackWipe;
+  ClientEntry* entry = findEntry(handle);
+  Json value = parseInput(stored);
+  const bool remove =
+      entry != nullptr && entry->client->restoreSession(value) == StorageAction::kRemove;
+  wipeStrings(value);
+  return remove;
+}
+
+// What another page left in the storage both share (JSON text; null: it removed the record).
+void adoptStoredSession(int handle, std::string stored) {
+  StackWipe stackWipe;
+  Json value = parseInput(stored);
+  if (ClientEntry* entry = findEntry(handle)) entry->client->adoptStoredSession(value);
+  wipeStrings(value);
+}
+
+// Ends the session if its time has come; the ms until it expires, or -1 without a session.
+double checkExpiry(int handle) {
+  StackWipe stackWipe;
+  ClientEntry* entry = findEntry(handle);
+  const auto left = entry != nullptr ? entry->client->expireIfDue() : std::nullopt;
+  return left ? static_cast<double>(*left) : -1;
 }
 
 }  // namespace
@@ -392,4 +446,8 @@ EMSCRIPTEN_BINDINGS(baanx_auth) {
   emscripten::function("cancel", &baanx::cancel);
   emscripten::function("memoryStats", &baanx::memoryStats);
   emscripten::function("session", &baanx::session);
+  emscripten::function("storageOf", &baanx::storageOf);
+  emscripten::function("restoreSession", &baanx::restoreSession);
+  emscripten::function("adoptStoredSession", &baanx::adoptStoredSession);
+  emscripten::function("checkExpiry", &baanx::checkExpiry);
 }

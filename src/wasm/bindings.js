@@ -80,4 +80,12 @@ mergeInto(LibraryManager.library, {
       (code) => Module.answerCode(ticket, true, code),
       () => Module.answerCode(ticket, false, ''));
   },
+
+  // A client's session changed: api.js's Module.sessionChanged gets the change ({ event, storage })
+  // and the new session's record as text (null when there is none).
+  baanx_session_changed__deps: ['$baanxText'],
+  baanx_session_changed: function(client, changeJson, changeLength, record, recordLength) {
+    Module.sessionChanged(client, JSON.parse(baanxText(changeJson, changeLength)),
+      recordLength ? baanxText(record, recordLength) : null);
+  },
 });

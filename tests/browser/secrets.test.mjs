@@ -278,6 +278,41 @@ describe('no secret stays in the WebAssembly memory', () => {
     await assertNoSecrets('after a timed-out logout');
   });
 
+  test('a session kept in storage: restored, followed from another tab, ended', async () => {
+    // A real record, kept in the page's JS (outside the module) while the session is ended.
+    const signedIn = await run(async (m, config, { email, password }) => {
+      await window.client.login({ email, password });
+      window.keptRecord = JSON.stringify(window.client.session);
+      await window.client.logout();
+    }, { email: USERS.grace, password: PASSWORD });
+    assert.equal(signedIn.error, undefined);
+    await assertNoSecrets('after the sign-out');
+    const restored = await run(async (m, config) => {
+      localStorage.setItem('baanx-auth.session', window.keptRecord);
+      window.stored = await m.createClient({ ...config, storage: 'local' });
+      return window.stored.session !== null;
+    });
+    assert.equal(restored.value, true);
+    const token = await page.evaluate(() => window.stored.session.accessToken);
+    await assertNoSecrets('after a restore', token);
+    // Another tab's sign-out and sign-in, as the window's storage event brings them.
+    const otherTab = (record) => run(async (m, config, { record }) => {
+      window.dispatchEvent(new StorageEvent('storage', {
+        key: 'baanx-auth.session', newValue: record, storageArea: localStorage,
+      }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return window.stored.session !== null;
+    }, { record });
+    assert.equal((await otherTab(null)).value, false);
+    await assertNoSecrets('after another tab signed out');
+    const record = await page.evaluate(() => window.keptRecord);
+    assert.equal((await otherTab(record)).value, true);
+    await assertNoSecrets('after another tab signed in', token);
+    await run(() => window.stored.logout().catch(() => {}));  // the token was revoked above
+    await assertNoSecrets('after logout');
+    await page.evaluate(() => localStorage.clear());
+  });
+
   test('sendOtp answered and refused', async () => {
     await run(async (m, config, { email, password, userId }) => {
       await window.client.login({ email, password });

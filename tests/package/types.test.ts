@@ -272,3 +272,77 @@ export async function wrongUses(
   // @ts-expect-error memoryStats is a Promise: await it first
   void memoryStats().heapBytesInUse;
 }
+
+// --- Sessions that outlive the page --------------------------------------------------------------
+// Its own import, so that this section stands apart from the one at the top.
+import type {
+  SessionChangeListener, SessionEvent, SessionStorageName, SessionStore,
+} from 'baanx-auth';
+
+export async function sessionsUse(): Promise<void> {
+  const names: SessionStorageName[] = ['memory', 'session', 'local'];
+  for (const storage of names) await createClient({ baseUrl, clientKey, storage });
+  const store: SessionStore = {
+    getItem: async (key) => window.sessionStorage.getItem(key),
+    setItem: async (key, value) => window.sessionStorage.setItem(key, value),
+    removeItem: (key) => window.sessionStorage.removeItem(key),
+  };
+  const client: BaanxClient =
+    await createClient({ baseUrl, clientKey, storage: store, storageKey: 'app:session' });
+  // The Web Storage objects are SessionStores themselves.
+  await createClient({ baseUrl, clientKey, storage: window.localStorage });
+  await createClient({ baseUrl, clientKey, storage: undefined, storageKey: undefined });
+
+  const listener: SessionChangeListener = (session, event) => {
+    expectType<Equal<typeof session, Session | null>>();
+    expectType<Equal<typeof event, SessionEvent>>();
+    if (session !== null) {
+      const fields: [string, string, number] =
+        [session.accessToken, session.userId, session.expiresAt];
+      void fields;
+    }
+    switch (event) {
+      case 'signed_in':
+      case 'signed_out':
+      case 'expired':
+        break;
+      default: {
+        // Exhaustive: exactly these three events.
+        const never: never = event;
+        void never;
+      }
+    }
+  };
+  const unsubscribe: () => void = client.onSessionChange(listener);
+  unsubscribe();
+  client.onSessionChange((session, event) => {
+    const userId: string | undefined = session?.userId;
+    const name: SessionEvent = event;
+    void [userId, name];
+  });
+}
+
+expectType<Equal<SessionEvent, 'signed_in' | 'signed_out' | 'expired'>>();
+expectType<Equal<SessionStorageName, 'memory' | 'session' | 'local'>>();
+expectType<Equal<Parameters<SessionChangeListener>, [Session | null, SessionEvent]>>();
+expectType<Equal<ReturnType<BaanxClient['onSessionChange']>, () => void>>();
+
+export async function sessionsWrongUses(client: BaanxClient): Promise<void> {
+  // @ts-expect-error not a storage the client knows
+  await createClient({ baseUrl, clientKey, storage: 'cookie' });
+  // @ts-expect-error a custom storage needs removeItem too
+  await createClient({ baseUrl, clientKey, storage: { getItem: () => null, setItem: () => {} } });
+  const numbers = { getItem: () => 42, setItem: () => {}, removeItem: () => {} };
+  // @ts-expect-error getItem gives the stored text
+  await createClient({ baseUrl, clientKey, storage: numbers });
+  // @ts-expect-error storageKey is a string
+  await createClient({ baseUrl, clientKey, storageKey: 42 });
+  // @ts-expect-error not an event the client sends
+  client.onSessionChange((session, event) => event === 'refreshed');
+  // @ts-expect-error the session is null after a sign-out or an expiry
+  client.onSessionChange((session) => session.accessToken);
+  // @ts-expect-error a listener function, not an object
+  client.onSessionChange({ listener: () => {} });
+  // @ts-expect-error the unsubscribe function takes nothing
+  client.onSessionChange(() => {})(true);
+}

@@ -681,3 +681,126 @@ export interface MemoryStats {
  * ```
  */
 export declare function memoryStats(): Promise<MemoryStats>;
+
+// --- Sessions that outlive the page --------------------------------------------------------------
+// The storage options and onSessionChange, declared here as additions to CreateClientOptions and
+// BaanxClient (TypeScript merges an interface's declarations into one type).
+
+/**
+ * One of the storages the client knows by name: `'memory'` (the default) keeps the session in the
+ * module's memory only, `'session'` in `sessionStorage` (one tab, until it closes), `'local'` in
+ * `localStorage` (every tab of the origin, across restarts).
+ *
+ * @example
+ * ```ts
+ * const storage: SessionStorageName = rememberMe ? 'local' : 'memory';
+ * ```
+ */
+export type SessionStorageName = 'memory' | 'session' | 'local';
+
+/**
+ * A storage of the app's own for the session record, shaped like the Web Storage API. Each method
+ * may return its value or a Promise of it; one that throws or rejects never fails a call (the
+ * session then lives in memory only).
+ *
+ * @example
+ * ```ts
+ * const storage: SessionStore = {
+ *   getItem: (key) => idbGet(key),
+ *   setItem: (key, value) => idbSet(key, value),
+ *   removeItem: (key) => idbDelete(key),
+ * };
+ * ```
+ */
+export interface SessionStore {
+  /**
+   * The text stored under `key`, or `null` (or `undefined`) when there is none.
+   *
+   * @example `getItem: (key) => window.sessionStorage.getItem(key)`
+   */
+  getItem(key: string): string | null | undefined | PromiseLike<string | null | undefined>;
+  /**
+   * Stores `value` (the session record, one JSON string) under `key`. What it returns is ignored,
+   * but for a Promise, which the client waits for before its next write.
+   *
+   * @example `setItem: (key, value) => window.sessionStorage.setItem(key, value)`
+   */
+  setItem(key: string, value: string): unknown;
+  /**
+   * Removes what is stored under `key`; returns as `setItem` does.
+   *
+   * @example `removeItem: (key) => window.sessionStorage.removeItem(key)`
+   */
+  removeItem(key: string): unknown;
+}
+
+/**
+ * What changed: `'signed_in'` (a login authenticated, or with `'local'` another tab signed in),
+ * `'signed_out'` (`logout`, at once, or another tab's), `'expired'` (`expiresAt` was reached).
+ *
+ * @example
+ * ```ts
+ * const label: Record<SessionEvent, string> = {
+ *   signed_in: 'Signed in', signed_out: 'Signed out', expired: 'Your session expired',
+ * };
+ * ```
+ */
+export type SessionEvent = 'signed_in' | 'signed_out' | 'expired';
+
+/**
+ * Hears each change of the session: the new session (a copy of its own), or `null` after a
+ * sign-out or an expiry, and what happened.
+ *
+ * @example
+ * ```ts
+ * const listener: SessionChangeListener = (session, event) => {
+ *   if (event === 'expired') showSignInForm('Your session expired');
+ * };
+ * ```
+ */
+export type SessionChangeListener = (session: Session | null, event: SessionEvent) => void;
+
+export interface CreateClientOptions {
+  /**
+   * Where the session is kept between page loads: `'memory'` (the default: nothing is written
+   * anywhere), `'session'`, `'local'`, or an object of the app's own ({@link SessionStore}). Only
+   * `{ accessToken, userId, expiresAt }` is ever stored; `createClient` restores a stored session
+   * that is still valid, and removes anything else found under the key. With `'local'`, any
+   * script of the origin can read the token; it survives restarts.
+   *
+   * @example
+   * ```ts
+   * const client = await createClient({ baseUrl, clientKey, storage: 'local' });
+   * if (client.session) showSignedIn(client.session.userId); // restored
+   * ```
+   */
+  storage?: SessionStorageName | SessionStore | undefined;
+  /**
+   * The one key used in that storage (default `'baanx-auth.session'`): a non-empty string.
+   *
+   * @example
+   * ```ts
+   * const client = await createClient({ baseUrl, clientKey, storage: 'local', storageKey: 'app' });
+   * ```
+   */
+  storageKey?: string | undefined;
+}
+
+export interface BaanxClient {
+  /**
+   * Calls `listener(session, event)` on each change of the session, from a login, a logout, an
+   * expiry (by a timer at `expiresAt`) or, with `storage: 'local'`, another tab of the origin.
+   * Returns the function that unsubscribes it (it may be called from inside a listener). A
+   * listener that throws is reported as an uncaught error, and the others still hear. Anything but
+   * a function throws a {@link BaanxError} `'invalid_argument'` with `field: 'listener'`.
+   *
+   * @example
+   * ```ts
+   * const unsubscribe = client.onSessionChange((session, event) => {
+   *   if (session) showSignedIn(session.userId);
+   *   else showSignInForm(event === 'expired' ? 'Your session expired' : '');
+   * });
+   * ```
+   */
+  onSessionChange(listener: SessionChangeListener): () => void;
+}
