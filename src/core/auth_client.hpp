@@ -80,7 +80,6 @@ class AuthClient {
 
   // The session of the last successful login, or nothing once it expired or logged out.
   std::optional<Session> session() const;
-  const ClientConfig& config() const { return config_; }
 
  private:
   struct InFlight;

@@ -44,7 +44,14 @@ struct Error {
   std::optional<std::int64_t> retryAfterMs;
 };
 
+// An Error for code: message is the server's own (or a more precise sentence of the caller's) where
+// there is one, else the code's default sentence.
+Error makeError(ErrorCode code, int status = 0, std::optional<std::string> message = std::nullopt);
+
 Error invalidArgument(std::string field, std::string message);
+
+// The sentence used when the server gave no message of its own.
+std::string defaultMessage(ErrorCode code, int status);
 
 // Either a value or an Error; the core never throws.
 template <typename T>
