@@ -162,17 +162,17 @@ export async function documentedUse(): Promise<void> {
 
 }
 
-// ErrorCode: exactly the 17 codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.
+// ErrorCode: exactly the codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.
 expectType<Equal<ErrorCode,
   | 'invalid_argument' | 'invalid_credentials' | 'invalid_otp' | 'otp_expired' | 'account_locked'
   | 'account_disabled' | 'rate_limited' | 'resend_cooldown' | 'invalid_client_key'
   | 'missing_client_key' | 'unauthorized' | 'server_error' | 'http_error' | 'invalid_response'
-  | 'network' | 'timeout' | 'aborted'>>();
+  | 'network' | 'module_load' | 'timeout' | 'aborted'>>();
 expectType<Equal<keyof typeof ErrorCode,
   | 'INVALID_ARGUMENT' | 'INVALID_CREDENTIALS' | 'INVALID_OTP' | 'OTP_EXPIRED' | 'ACCOUNT_LOCKED'
   | 'ACCOUNT_DISABLED' | 'RATE_LIMITED' | 'RESEND_COOLDOWN' | 'INVALID_CLIENT_KEY'
   | 'MISSING_CLIENT_KEY' | 'UNAUTHORIZED' | 'SERVER_ERROR' | 'HTTP_ERROR' | 'INVALID_RESPONSE'
-  | 'NETWORK' | 'TIMEOUT' | 'ABORTED'>>();
+  | 'NETWORK' | 'MODULE_LOAD' | 'TIMEOUT' | 'ABORTED'>>();
 expectType<Equal<typeof ErrorCode.INVALID_OTP, 'invalid_otp'>>();
 expectType<Equal<LoginResult['status'],
   'authenticated' | 'otp_required' | 'onboarding_required'>>();
