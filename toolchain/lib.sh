@@ -58,14 +58,14 @@ baanx_install_deps() {
 baanx_build_native() {
   log "Building native (mock server, transports, tests) in build/native"
   cmake -S "$BAANX_ROOT" -B "$BAANX_NATIVE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DBAANX_MODULE_DIR="$BAANX_MODULE_DIR" >/dev/null
+    -DBAANX_WARNINGS_AS_ERRORS=ON -DBAANX_MODULE_DIR="$BAANX_MODULE_DIR" >/dev/null
   cmake --build "$BAANX_NATIVE_BUILD" "$@"
 }
 
 baanx_build_wasm() {
   log "Building the WebAssembly module in build/wasm"
   emcmake cmake -S "$BAANX_ROOT" -B "$BAANX_WASM_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node -DBAANX_WARNINGS_AS_ERRORS=ON >/dev/null
   cmake --build "$BAANX_WASM_BUILD"
 }
 

@@ -36,6 +36,15 @@ auto findByKey(Calls& calls, const std::string& key) {
                       [&key](const auto& call) { return call.second.dedupeKey == key; });
 }
 
+// The value of a public call's parsed argument, or nothing once `done` has settled the call with
+// why it is not valid (each public call checks its options first, then its input).
+template <typename Value, typename T>
+std::optional<Value> valueOrSettle(Result<Value> parsed, AuthClient::Completion<T>& done) {
+  if (parsed) return std::move(parsed).value();
+  done(parsed.error());
+  return std::nullopt;
+}
+
 // Removes secrets from a server's message, then cuts it to a readable length.
 void finishMessage(Error& error, std::initializer_list<std::string_view> secrets) {
   for (std::string_view secret : secrets) {
@@ -92,10 +101,7 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
       client_.cancelCall(current_);  // completes through onLogin/onCodeSent with kAborted
       return;
     }
-    Error error;
-    error.code = ErrorCode::kAborted;
-    error.message = defaultMessage(error.code, 0);
-    finish(std::move(error));
+    finish(makeError(ErrorCode::kAborted));
   }
 
  private:
@@ -157,10 +163,8 @@ class AuthClient::OtpFlow : public std::enable_shared_from_this<OtpFlow> {
   void onCode(std::optional<nlohmann::json> code) {
     if (step_ != Step::kAwaitCode) return;  // aborted meanwhile, or answered twice
     if (!code) {
-      Error error;
-      error.code = ErrorCode::kAborted;
-      error.message = "onOtpRequired did not provide a code; the sign-in was abandoned.";
-      finish(std::move(error));
+      finish(makeError(ErrorCode::kAborted, 0,
+                       "onOtpRequired did not provide a code; the sign-in was abandoned."));
       return;
     }
     std::optional<std::string> otpCode;
@@ -301,17 +305,11 @@ void AuthClient::cancelCall(CallId caller) {
 
 AuthClient::CallId AuthClient::login(const nlohmann::json& input, const nlohmann::json& options,
                                      Completion<LoginResult> done) {
-  auto parsedOptions = parseCallOptions(options);
-  if (!parsedOptions) {
-    done(parsedOptions.error());
-    return 0;
-  }
-  auto parsed = parseLoginInput(input);
-  if (!parsed) {
-    done(parsed.error());
-    return 0;
-  }
-  return loginWith(std::move(parsed).value(), timeoutFor(parsedOptions.value()), std::move(done));
+  const auto parsedOptions = valueOrSettle(parseCallOptions(options), done);
+  if (!parsedOptions) return 0;
+  auto parsed = valueOrSettle(parseLoginInput(input), done);
+  if (!parsed) return 0;
+  return loginWith(std::move(*parsed), timeoutFor(*parsedOptions), std::move(done));
 }
 
 AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t timeoutMs,
@@ -349,17 +347,11 @@ AuthClient::CallId AuthClient::loginWith(LoginInput credentials, std::int64_t ti
 
 AuthClient::CallId AuthClient::sendOtp(const nlohmann::json& input, const nlohmann::json& options,
                                        Completion<SendOtpResult> done) {
-  auto parsedOptions = parseCallOptions(options);
-  if (!parsedOptions) {
-    done(parsedOptions.error());
-    return 0;
-  }
-  auto parsed = parseSendOtpInput(input);
-  if (!parsed) {
-    done(parsed.error());
-    return 0;
-  }
-  return sendOtpWith(parsed.value(), timeoutFor(parsedOptions.value()), std::move(done));
+  const auto parsedOptions = valueOrSettle(parseCallOptions(options), done);
+  if (!parsedOptions) return 0;
+  const auto parsed = valueOrSettle(parseSendOtpInput(input), done);
+  if (!parsed) return 0;
+  return sendOtpWith(*parsed, timeoutFor(*parsedOptions), std::move(done));
 }
 
 AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64_t timeoutMs,
@@ -372,9 +364,7 @@ AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64
     const std::int64_t now = clock_.nowMs();
     if (auto it = resendAvailableAt_.find(user);
         it != resendAvailableAt_.end() && now < it->second) {
-      Error error;
-      error.code = ErrorCode::kResendCooldown;
-      error.message = defaultMessage(error.code, 0);
+      Error error = makeError(ErrorCode::kResendCooldown);
       error.retryAfterMs = it->second - now;
       done(std::move(error));
       return 0;
@@ -405,11 +395,8 @@ AuthClient::CallId AuthClient::sendOtpWith(const SendOtpInput& input, std::int64
 
 AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
                                       Completion<LogoutResult> done) {
-  auto parsedOptions = parseCallOptions(options);
-  if (!parsedOptions) {
-    done(parsedOptions.error());
-    return 0;
-  }
+  const auto parsedOptions = valueOrSettle(parseCallOptions(options), done);
+  if (!parsedOptions) return 0;
   const bool live = session_ && isSessionLive(*session_, clock_.nowMs());
   if (!live) {
     // Nothing the server could still revoke: an expired token is already dead. Its expiry may not
@@ -422,7 +409,7 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
   session_.reset();
   // Signed out from now on, whatever the server answers: the app hears it before the request.
   sessionChanged(SessionEvent::kSignedOut, StorageAction::kRemove);
-  const std::int64_t timeoutMs = timeoutFor(parsedOptions.value());
+  const std::int64_t timeoutMs = timeoutFor(*parsedOptions);
   HttpRequest request = buildLogoutRequest(config_, token, timeoutMs);
   std::string key = dedupeKey({"logout", token, std::to_string(timeoutMs)});
   auto settle = [this, token = std::move(token), timeoutMs](const TransportResult& result) mutable {
@@ -444,30 +431,24 @@ AuthClient::CallId AuthClient::logout(const nlohmann::json& options,
 AuthClient::CallId AuthClient::loginWithOtp(const nlohmann::json& input,
                                             const nlohmann::json& options, AskCode ask,
                                             Completion<LoginResult> done) {
-  auto parsedOptions = parseCallOptions(options);
-  if (!parsedOptions) {
-    done(parsedOptions.error());
-    return 0;
-  }
+  const auto parsedOptions = valueOrSettle(parseCallOptions(options), done);
+  if (!parsedOptions) return 0;
   if (!ask) {
     done(invalidArgument("onOtpRequired",
                          "onOtpRequired must be a function returning the code (or its Promise)"));
     return 0;
   }
-  auto parsed = parseLoginInput(input);
-  if (!parsed) {
-    done(parsed.error());
-    return 0;
-  }
-  if (parsed.value().otpCode) {
-    wipe(parsed.value().password);
+  auto parsed = valueOrSettle(parseLoginInput(input), done);
+  if (!parsed) return 0;
+  if (parsed->otpCode) {
+    wipe(parsed->password);
     done(invalidArgument("otpCode", "loginWithOtp asks for the code itself; pass no otpCode"));
     return 0;
   }
   const CallId id = nextCallId_++;
-  auto flow = std::make_shared<OtpFlow>(
-      *this, id, std::move(parsed).value(), timeoutFor(parsedOptions.value()),
-      parsedOptions.value().attempts.value_or(1), std::move(ask), std::move(done));
+  auto flow = std::make_shared<OtpFlow>(*this, id, std::move(*parsed), timeoutFor(*parsedOptions),
+                                        parsedOptions->attempts.value_or(1), std::move(ask),
+                                        std::move(done));
   flows_.emplace(id, flow);
   flow->start();
   return flow->step() == OtpFlow::Step::kDone ? 0 : id;

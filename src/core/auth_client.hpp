@@ -76,7 +76,6 @@ class AuthClient {
   // The session of the last successful login (or the one restored from the storage, or another
   // page's), or nothing once it expired or logged out.
   std::optional<Session> session() const;
-  const ClientConfig& config() const { return config_; }
 
   // Sessions that outlive the page (js-api.md). The bindings keep the record in the app's storage
   // and tell the app; which event a change is, and what the storage does about it, is decided here
@@ -86,6 +85,8 @@ class AuthClient {
   // its request is sent), an expiry, another page's sign-in or sign-out. One listener; setting one
   // replaces the last.
   void setSessionListener(SessionListener listener);
+  // Where the config asked the session to be kept between page loads.
+  const SessionStorageConfig& sessionStorage() const { return config_.storage; }
   // What the storage held when the page started (null: nothing). A record that is still valid
   // becomes the session, with no event: the app finds it in session(). Anything else comes back as
   // kRemove, for the storage to drop.

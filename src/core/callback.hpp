@@ -3,10 +3,10 @@
 //
 // std::function must be copyable, so libc++ gives every lambda stored in one a class of its own
 // with seven virtual functions (clone, clone into, destroy, destroy and free, call, target,
-// target_type) and the plumbing around them: several KB of the WebAssembly module. A Callback keeps
-// the callable on the heap next to a table of two functions made for its type, call and destroy;
-// moving one moves two pointers. Being move-only, it also holds lambdas that capture move-only
-// things: another Callback, a unique_ptr.
+// target_type) and the plumbing around them, which add up to a large part of the WebAssembly
+// module. A Callback keeps the callable on the heap next to a table of two functions made for its
+// type, call and destroy; moving one moves two pointers. Being move-only, it also holds lambdas
+// that capture move-only things: another Callback, a unique_ptr.
 //
 // Empty when default-constructed, made from nullptr or moved from; calling an empty Callback
 // aborts. A callable is destroyed exactly once: with the Callback holding it, or when that Callback

@@ -1,53 +1,42 @@
 #include "core/error.hpp"
 
 namespace baanx {
+namespace {
 
-std::string_view errorCodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "invalid_argument";
-    case ErrorCode::kInvalidCredentials:
-      return "invalid_credentials";
-    case ErrorCode::kInvalidOtp:
-      return "invalid_otp";
-    case ErrorCode::kOtpExpired:
-      return "otp_expired";
-    case ErrorCode::kAccountLocked:
-      return "account_locked";
-    case ErrorCode::kAccountDisabled:
-      return "account_disabled";
-    case ErrorCode::kRateLimited:
-      return "rate_limited";
-    case ErrorCode::kResendCooldown:
-      return "resend_cooldown";
-    case ErrorCode::kInvalidClientKey:
-      return "invalid_client_key";
-    case ErrorCode::kMissingClientKey:
-      return "missing_client_key";
-    case ErrorCode::kUnauthorized:
-      return "unauthorized";
-    case ErrorCode::kServerError:
-      return "server_error";
-    case ErrorCode::kHttpError:
-      return "http_error";
-    case ErrorCode::kInvalidResponse:
-      return "invalid_response";
-    case ErrorCode::kNetwork:
-      return "network";
-    case ErrorCode::kTimeout:
-      return "timeout";
-    case ErrorCode::kAborted:
-      return "aborted";
+// A code finds its row by its value, so each row must stand at its code's index.
+constexpr bool rowsFollowTheCodes() {
+  for (std::size_t i = 0; i < kErrorCodes.size(); ++i) {
+    if (static_cast<std::size_t>(kErrorCodes[i].code) != i) return false;
   }
-  return "http_error";
+  return true;
+}
+static_assert(rowsFollowTheCodes(), "kErrorCodes needs a row for every ErrorCode, in its order");
+
+const ErrorCodeInfo& infoOf(ErrorCode code) { return kErrorCodes[static_cast<std::size_t>(code)]; }
+
+}  // namespace
+
+std::string_view errorCodeName(ErrorCode code) { return infoOf(code).name; }
+
+Error makeError(ErrorCode code, int status, std::optional<std::string> message) {
+  Error error;
+  error.code = code;
+  error.status = status;
+  error.message = message ? std::move(*message) : defaultMessage(code, status);
+  return error;
 }
 
 Error invalidArgument(std::string field, std::string message) {
-  Error error;
-  error.code = ErrorCode::kInvalidArgument;
+  Error error = makeError(ErrorCode::kInvalidArgument, 0, std::move(message));
   error.field = std::move(field);
-  error.message = std::move(message);
   return error;
+}
+
+std::string defaultMessage(ErrorCode code, int status) {
+  const ErrorCodeInfo& info = infoOf(code);
+  std::string message(info.message);
+  if (info.withStatus) message += " " + std::to_string(status) + ".";
+  return message;
 }
 
 }  // namespace baanx

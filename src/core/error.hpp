@@ -2,6 +2,8 @@
 // turns one of these into a BaanxError at the very last moment.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 
 namespace baanx {
 
+// Every code a BaanxError can carry; kErrorCodes has a row for each, in this order.
 enum class ErrorCode {
   kInvalidArgument,
   kInvalidCredentials,
@@ -27,11 +30,55 @@ enum class ErrorCode {
   kHttpError,
   kInvalidResponse,
   kNetwork,
+  kModuleLoad,
   kTimeout,
-  kAborted,
+  kAborted,  // stays last: kErrorCodes is sized by it
 };
 
-inline constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::kAborted) + 1;
+struct ErrorCodeInfo {
+  ErrorCode code;
+  std::string_view name;     // the wire name, as js-api.md spells it
+  std::string_view message;  // the sentence used when the server gave no message of its own
+  bool withStatus;           // the sentence ends with the HTTP status: "... HTTP 503."
+};
+
+// The one source of the codes, their wire names and their default messages, in js-api.md's order.
+// The JS layer lists the names again, in api.js's ERROR_CODES and the .d.ts's ErrorCode: the unit
+// test tests/unit/error_codes_test.cpp holds both to this table.
+inline constexpr std::array<ErrorCodeInfo, static_cast<std::size_t>(ErrorCode::kAborted) + 1>
+    kErrorCodes = {{
+        {ErrorCode::kInvalidArgument, "invalid_argument", "An argument is not valid.", false},
+        {ErrorCode::kInvalidCredentials, "invalid_credentials",
+         "The email or password is incorrect.", false},
+        {ErrorCode::kInvalidOtp, "invalid_otp", "The verification code was not accepted.", false},
+        {ErrorCode::kOtpExpired, "otp_expired",
+         "The verification code has expired; request a new one.", false},
+        {ErrorCode::kAccountLocked, "account_locked",
+         "The account is locked after too many attempts.", false},
+        {ErrorCode::kAccountDisabled, "account_disabled", "The account has been disabled.", false},
+        {ErrorCode::kRateLimited, "rate_limited", "Too many requests; try again later.", false},
+        {ErrorCode::kResendCooldown, "resend_cooldown",
+         "A code was sent moments ago; wait before asking for another.", false},
+        {ErrorCode::kInvalidClientKey, "invalid_client_key",
+         "The client key was rejected by the server.", false},
+        {ErrorCode::kMissingClientKey, "missing_client_key",
+         "The server did not receive a client key.", false},
+        {ErrorCode::kUnauthorized, "unauthorized",
+         "Not authenticated: the session is no longer valid.", false},
+        {ErrorCode::kServerError, "server_error", "The server failed with HTTP", true},
+        {ErrorCode::kHttpError, "http_error", "The server answered with unexpected HTTP", true},
+        // No full stop: invalidResponse() (responses.cpp) adds what was wrong in brackets.
+        {ErrorCode::kInvalidResponse, "invalid_response",
+         "The server's answer is not the documented JSON", false},
+        {ErrorCode::kNetwork, "network",
+         "The server could not be reached (offline, refused, or blocked by CORS).", false},
+        // Raised by the JS layer alone, when the WebAssembly module cannot be fetched or compiled:
+        // the core runs inside that module, so it never raises this one itself.
+        {ErrorCode::kModuleLoad, "module_load",
+         "The WebAssembly module could not be fetched or compiled.", false},
+        {ErrorCode::kTimeout, "timeout", "The server did not answer in time.", false},
+        {ErrorCode::kAborted, "aborted", "The request was aborted.", false},
+    }};
 
 // The wire name of a code, as js-api.md spells it ("invalid_argument", ...).
 std::string_view errorCodeName(ErrorCode code);
@@ -44,7 +91,14 @@ struct Error {
   std::optional<std::int64_t> retryAfterMs;
 };
 
+// An Error for code: message is the server's own (or a more precise sentence of the caller's) where
+// there is one, else the code's default sentence.
+Error makeError(ErrorCode code, int status = 0, std::optional<std::string> message = std::nullopt);
+
 Error invalidArgument(std::string field, std::string message);
+
+// The sentence used when the server gave no message of its own.
+std::string defaultMessage(ErrorCode code, int status);
 
 // Either a value or an Error; the core never throws.
 template <typename T>

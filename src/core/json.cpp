@@ -7,4 +7,11 @@ Json parseJson(std::string_view text) {
   return Json::parse(text.begin(), text.end(), nullptr, false);
 }
 
+const Json* member(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
 }  // namespace baanx

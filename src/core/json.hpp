@@ -14,4 +14,9 @@ using Json = nlohmann::json;
 // follows one pass unseen; no input or documented body holds one.
 Json parseJson(std::string_view text);
 
+// The member key of an object, or nullptr when there is none. Absent, undefined (which reaches the
+// core as null) and null all mean "not given", and a value that is not an object has no members, so
+// a caller checks one pointer, not three cases.
+const Json* member(const Json& object, const char* key);
+
 }  // namespace baanx

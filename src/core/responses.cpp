@@ -15,14 +15,6 @@ using nlohmann::json;
 
 bool isSuccess(int status) { return status >= 200 && status < 300; }
 
-Error makeError(ErrorCode code, int status, std::optional<std::string> serverMessage = {}) {
-  Error error;
-  error.code = code;
-  error.status = status;
-  error.message = serverMessage ? std::move(*serverMessage) : defaultMessage(code, status);
-  return error;
-}
-
 Error invalidResponse(int status, std::string_view what) {
   Error error = makeError(ErrorCode::kInvalidResponse, status);
   error.message += " (";
@@ -31,13 +23,16 @@ Error invalidResponse(int status, std::string_view what) {
   return error;
 }
 
-const json* field(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
+constexpr std::string_view kExpectedSuccess = "expected {\"success\": true}";
 
-bool isNullableString(const json* value) {
-  return value == nullptr || value->is_null() || value->is_string();
+// Absent or null, or a string (member() takes null for absent).
+bool isNullableString(const json* value) { return value == nullptr || value->is_string(); }
+
+// Whether a body is the documented {"success": true}.
+bool saysSuccess(std::string_view body) {
+  const json parsed = parseJson(body);
+  const json* success = member(parsed, "success");
+  return success != nullptr && success->is_boolean() && success->get<bool>();
 }
 
 bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -160,46 +155,6 @@ std::optional<std::int64_t> parseHttpDate(std::string_view text) {
 
 }  // namespace
 
-std::string defaultMessage(ErrorCode code, int status) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "An argument is not valid.";
-    case ErrorCode::kInvalidCredentials:
-      return "The email or password is incorrect.";
-    case ErrorCode::kInvalidOtp:
-      return "The verification code was not accepted.";
-    case ErrorCode::kOtpExpired:
-      return "The verification code has expired; request a new one.";
-    case ErrorCode::kAccountLocked:
-      return "The account is locked after too many attempts.";
-    case ErrorCode::kAccountDisabled:
-      return "The account has been disabled.";
-    case ErrorCode::kRateLimited:
-      return "Too many requests; try again later.";
-    case ErrorCode::kResendCooldown:
-      return "A code was sent moments ago; wait before asking for another.";
-    case ErrorCode::kInvalidClientKey:
-      return "The client key was rejected by the server.";
-    case ErrorCode::kMissingClientKey:
-      return "The server did not receive a client key.";
-    case ErrorCode::kUnauthorized:
-      return "Not authenticated: the session is no longer valid.";
-    case ErrorCode::kServerError:
-      return "The server failed with HTTP " + std::to_string(status) + ".";
-    case ErrorCode::kHttpError:
-      return "The server answered with unexpected HTTP " + std::to_string(status) + ".";
-    case ErrorCode::kInvalidResponse:
-      return "The server's answer is not the documented JSON";
-    case ErrorCode::kNetwork:
-      return "The server could not be reached (offline, refused, or blocked by CORS).";
-    case ErrorCode::kTimeout:
-      return "The server did not answer in time.";
-    case ErrorCode::kAborted:
-      return "The request was aborted.";
-  }
-  return "Unexpected error.";
-}
-
 std::string truncateUtf8(std::string text, std::size_t maxBytes) {
   if (text.size() <= maxBytes) return text;
   std::size_t cut = maxBytes;
@@ -211,9 +166,8 @@ std::string truncateUtf8(std::string text, std::size_t maxBytes) {
 
 std::optional<std::string> readServerMessage(std::string_view body, std::size_t maxBytes) {
   json parsed = parseJson(body);
-  if (!parsed.is_object()) return std::nullopt;
   for (const char* key : {"message", "error_description", "error"}) {
-    const json* value = field(parsed, key);
+    const json* value = member(parsed, key);
     if (value != nullptr && value->is_string()) {
       std::string_view text = trimSpaces(value->get_ref<const std::string&>());
       if (!text.empty()) return truncateUtf8(std::string(text), maxBytes);
@@ -242,19 +196,17 @@ std::optional<std::int64_t> parseRetryAfter(std::string_view value, std::int64_t
 
 Error transportError(TransportFailure failure, std::int64_t timeoutMs) {
   switch (failure) {
-    case TransportFailure::kTimeout: {
-      Error error = makeError(ErrorCode::kTimeout, 0);
-      error.message = "The server did not answer within " + std::to_string(timeoutMs) + " ms.";
-      return error;
-    }
+    case TransportFailure::kTimeout:
+      return makeError(ErrorCode::kTimeout, 0,
+                       "The server did not answer within " + std::to_string(timeoutMs) + " ms.");
     case TransportFailure::kAborted:
-      return makeError(ErrorCode::kAborted, 0);
+      return makeError(ErrorCode::kAborted);
     case TransportFailure::kResponseTooLarge:
       return invalidResponse(0, "longer than " + std::to_string(kMaxResponseBytes) + " bytes");
     case TransportFailure::kNetwork:
       break;
   }
-  return makeError(ErrorCode::kNetwork, 0);
+  return makeError(ErrorCode::kNetwork);
 }
 
 Error classifyHttpError(const HttpResponse& response, Endpoint endpoint, std::int64_t nowMs) {
@@ -306,14 +258,14 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
   json body = parseJson(response.body);
   if (!body.is_object()) return invalidResponse(status, "the body is not a JSON object");
 
-  const json* userId = field(body, "userId");
+  const json* userId = member(body, "userId");
   if (userId == nullptr || !userId->is_string() ||
       !isCanonicalUuid(userId->get_ref<const std::string&>())) {
     return invalidResponse(status, "userId is missing or not a UUID");
   }
-  const json* phase = field(body, "phase");
-  const json* verificationState = field(body, "verificationState");
-  const json* phoneNumber = field(body, "phoneNumber");
+  const json* phase = member(body, "phase");
+  const json* verificationState = member(body, "verificationState");
+  const json* phoneNumber = member(body, "phoneNumber");
   if (!isNullableString(phase)) return invalidResponse(status, "phase is not a string");
   if (!isNullableString(verificationState))
     return invalidResponse(status, "verificationState is not a string");
@@ -330,7 +282,7 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
     return LoginResult(std::move(onboarding));
   }
 
-  const json* otpRequired = field(body, "isOtpRequired");
+  const json* otpRequired = member(body, "isOtpRequired");
   if (otpRequired == nullptr || !otpRequired->is_boolean())
     return invalidResponse(status, "isOtpRequired is missing or not a boolean");
   if (otpRequired->get<bool>()) {
@@ -343,14 +295,14 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
     return LoginResult(std::move(otp));
   }
 
-  const json* accessToken = field(body, "accessToken");
+  const json* accessToken = member(body, "accessToken");
   if (accessToken == nullptr || !accessToken->is_string() ||
       accessToken->get_ref<const std::string&>().empty()) {
     return invalidResponse(status, "accessToken is missing");
   }
   if (verificationState == nullptr || !verificationState->is_string())
     return invalidResponse(status, "verificationState is missing");
-  const json* isLinked = field(body, "isLinked");
+  const json* isLinked = member(body, "isLinked");
   if (isLinked == nullptr || !isLinked->is_boolean())
     return invalidResponse(status, "isLinked is missing or not a boolean");
 
@@ -368,19 +320,13 @@ Result<LoginResult> classifyLoginResponse(const HttpResponse& response, bool sen
 Result<SendOtpResult> classifySendOtpResponse(const HttpResponse& response, std::int64_t nowMs,
                                               std::int64_t resendCooldownMs) {
   if (!isSuccess(response.status)) return classifyHttpError(response, Endpoint::kSendOtp, nowMs);
-  json body = parseJson(response.body);
-  const json* success = body.is_object() ? field(body, "success") : nullptr;
-  if (success == nullptr || !success->is_boolean() || !success->get<bool>())
-    return invalidResponse(response.status, "expected {\"success\": true}");
+  if (!saysSuccess(response.body)) return invalidResponse(response.status, kExpectedSuccess);
   return SendOtpResult{nowMs + resendCooldownMs};
 }
 
 Result<LogoutResult> classifyLogoutResponse(const HttpResponse& response, std::int64_t nowMs) {
   if (!isSuccess(response.status)) return classifyHttpError(response, Endpoint::kLogout, nowMs);
-  json body = parseJson(response.body);
-  const json* success = body.is_object() ? field(body, "success") : nullptr;
-  if (success == nullptr || !success->is_boolean() || !success->get<bool>())
-    return invalidResponse(response.status, "expected {\"success\": true}");
+  if (!saysSuccess(response.body)) return invalidResponse(response.status, kExpectedSuccess);
   return LogoutResult{};
 }
 

@@ -70,7 +70,4 @@ std::string truncateUtf8(std::string text, std::size_t maxBytes);
 // Retry-After as delta-seconds or an HTTP date (IMF-fixdate, RFC 850 or asctime), in ms from now.
 std::optional<std::int64_t> parseRetryAfter(std::string_view value, std::int64_t nowMs);
 
-// The sentence used when the server gave no message of its own.
-std::string defaultMessage(ErrorCode code, int status);
-
 }  // namespace baanx

@@ -6,7 +6,9 @@
 
 namespace baanx {
 
-// Wall-clock time: Date.now() in the browser, the system clock natively.
+// The system's wall-clock time, for native builds: session expiry and the resend cooldown are
+// wall-clock times the app compares with its own. The WebAssembly module has BrowserClock
+// (src/wasm/bindings.cpp) instead, which reads Date.now() without libc's clock plumbing.
 class SystemClock final : public Clock {
  public:
   std::int64_t nowMs() const override {

@@ -10,14 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// Absent, undefined and null all mean "not given" for optional inputs.
-const json* member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
 bool isControlOrSpace(char c) {
   auto byte = static_cast<unsigned char>(c);
   return byte <= 0x20 || byte == 0x7f;
@@ -221,8 +213,8 @@ Result<ClientConfig> parseClientConfig(const json& config) {
   }
 
   if (const json* region = member(config, "region")) {
-    // Compared as text, not as json == "..." (which builds a json and pulls in json's whole
-    // operator==: about 1 KB of WebAssembly).
+    // Compared as text, not as json == "...", which builds a json and pulls json's whole
+    // operator== into the WebAssembly module for one comparison.
     const std::string_view name =
         region->is_string() ? std::string_view(region->get_ref<const std::string&>()) : "";
     if (name == "international") {

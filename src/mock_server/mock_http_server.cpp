@@ -193,7 +193,7 @@ class MockHttpServer::Impl {
     // silently share its connections; SO_REUSEADDR alone makes a busy port an error.
     // TCP_NODELAY (inherited by accepted sockets): httplib writes the headers and the body of an
     // answer separately, and with Nagle's algorithm the body then waits for the client's delayed
-    // ACK, about 40 ms on loopback, for every other request.
+    // ACK on every other request.
     server_.set_tcp_nodelay(true);
     server_.set_socket_options([](socket_t socket) {
       int yes = 1;

@@ -68,7 +68,7 @@ Transport::RequestId LoopbackTransport::send(HttpRequest request, Callback callb
   state->client = std::make_unique<httplib::Client>(origin);
   // The worker gives up by itself shortly after the transport's own timer has fired: cancel() and
   // the timer cannot interrupt a connect() (httplib holds the lock stop() needs while it connects),
-  // so a server that never accepts must not hold a thread for httplib's default 300 s.
+  // so a server that never accepts must not hold a thread for as long as httplib's default allows.
   const auto giveUp = std::chrono::milliseconds(request.timeoutMs) + std::chrono::seconds(1);
   state->client->set_connection_timeout(giveUp);
   state->client->set_read_timeout(giveUp);

@@ -3,11 +3,13 @@
 // points at that factory (src/wasm/CMakeLists.txt).
 import BaanxModule from 'baanx-auth-emscripten';
 
+// The core's codes (kErrorCodes in src/core/error.hpp), by name and in its order; the unit test
+// tests/unit/error_codes_test.cpp holds this list and baanx-auth.d.ts's ErrorCode to that table.
 const ERROR_CODES = [
   'invalid_argument', 'invalid_credentials', 'invalid_otp', 'otp_expired', 'account_locked',
   'account_disabled', 'rate_limited', 'resend_cooldown', 'invalid_client_key',
   'missing_client_key', 'unauthorized', 'server_error', 'http_error', 'invalid_response',
-  'network', 'timeout', 'aborted',
+  'network', 'module_load', 'timeout', 'aborted',
 ];
 
 /** Every code a BaanxError can carry, keyed by its upper-case name: ErrorCode.INVALID_OTP. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -179,18 +180,12 @@ void settle(const JSValue& deferred, bool ok, const std::string& json) {
   baanx_settle(deferred.as_handle(), ok, json.data(), json.size());
 }
 
-Error abortedError() {
-  Error error;
-  error.code = ErrorCode::kAborted;
-  error.message = defaultMessage(error.code, 0);
-  return error;
-}
-
 // Runs one core call behind a Promise: honours an AbortSignal, and settles the Promise from the
 // core's single completion. `input` and `options` are the JSON text api.js wrote; both are wiped
 // whatever happens, before anything is sent when the call is refused. Each caller with a signal
 // gets a Promise of its own, which its signal alone can abort; callers without one that join the
-// same request get the very same Promise.
+// same request get the very same Promise. startCall(client, input, options, done) starts the call:
+// the AuthClient method itself where it takes just those, else a lambda.
 template <typename T, typename StartCall>
 JSValue callWithPromise(int handle, std::string& input, std::string& options, const JSValue& signal,
                         StartCall startCall) {
@@ -204,7 +199,7 @@ JSValue callWithPromise(int handle, std::string& input, std::string& options, co
   } else if (hasSignal && !baanx_signal_valid(signal.as_handle())) {
     refused = invalidArgument("signal", "signal must be an AbortSignal (or left out)");
   } else if (hasSignal && baanx_signal_aborted(signal.as_handle())) {
-    refused = abortedError();
+    refused = makeError(ErrorCode::kAborted);
   }
   if (refused) {
     wipe(input);
@@ -239,7 +234,7 @@ JSValue callWithPromise(int handle, std::string& input, std::string& options, co
   Json jsonInput = parseInput(input);
   Json jsonOptions = parseInput(options);
   const AuthClient::CallId call =
-      startCall(*entry->client, jsonInput, jsonOptions, std::move(done));
+      std::invoke(startCall, *entry->client, jsonInput, jsonOptions, std::move(done));
   wipeStrings(jsonInput);
   if (call == 0 || state->settled) return promise;
   if (hasSignal) {
@@ -295,20 +290,12 @@ void close(int handle) {
 
 JSValue login(int handle, std::string input, std::string options, JSValue signal) {
   StackWipe stackWipe;
-  return callWithPromise<LoginResult>(
-      handle, input, options, signal,
-      [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
-        return client.login(jsonInput, jsonOptions, std::move(done));
-      });
+  return callWithPromise<LoginResult>(handle, input, options, signal, &AuthClient::login);
 }
 
 JSValue sendOtp(int handle, std::string input, std::string options, JSValue signal) {
   StackWipe stackWipe;
-  return callWithPromise<SendOtpResult>(
-      handle, input, options, signal,
-      [](AuthClient& client, const Json& jsonInput, const Json& jsonOptions, auto done) {
-        return client.sendOtp(jsonInput, jsonOptions, std::move(done));
-      });
+  return callWithPromise<SendOtpResult>(handle, input, options, signal, &AuthClient::sendOtp);
 }
 
 JSValue logout(int handle, std::string options, JSValue signal) {
@@ -400,7 +387,7 @@ std::string session(int handle) {
 std::string storageOf(int handle) {
   ClientEntry* entry = findEntry(handle);
   if (entry == nullptr) return "null";
-  const SessionStorageConfig& storage = entry->client->config().storage;
+  const SessionStorageConfig& storage = entry->client->sessionStorage();
   return JsonObject().add("kind", sessionStorageName(storage.kind)).add("key", storage.key).text();
 }
 

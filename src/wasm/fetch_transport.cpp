@@ -21,10 +21,9 @@ namespace {
 
 // Emscripten's early releases (3.1.6, Debian's, among them) free a fetch in
 // emscripten_fetch_close() without stopping its XHR, which goes on to write into the freed memory
-// when it ends (emscripten-core/emscripten#8234, fixed by #17541 in the second half of 2022; 3.1.25
-// and later have the fix). There, a request given up on (cancelled, timed out, too large) is
-// settled at once, but its fetch is closed only when Emscripten reports its end, which the XHR's
-// own timeout bounds.
+// when it ends (emscripten-core/emscripten#8234, fixed by #17541, which 3.1.25 and later have).
+// There, a request given up on (cancelled, timed out, too large) is settled at once, but its fetch
+// is closed only when Emscripten reports its end, which the XHR's own timeout bounds.
 constexpr int kEmscriptenVersion =
     __EMSCRIPTEN_major__ * 10000 + __EMSCRIPTEN_minor__ * 100 + __EMSCRIPTEN_tiny__;
 constexpr bool kCloseStopsXhr = kEmscriptenVersion >= 30125;

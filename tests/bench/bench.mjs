@@ -80,8 +80,8 @@ async function bundlePeer(dir) {
 // The pages, the module and the peer bundle come from a small Node server (TCP_NODELAY, no cache),
 // so that start-up reflects the browser's work; the API calls go to the mock server, cross-origin
 // (it answers CORS preflights, which Chromium then caches). Every page is cross-origin isolated
-// (COOP + COEP): performance.now() then ticks in 5 us steps instead of the 100 us steps a page
-// gets otherwise, steps as large as the per-call differences being measured.
+// (COOP + COEP): performance.now() then ticks in fine steps instead of the coarse ones a page gets
+// otherwise, which are as large as the per-call differences being measured.
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 function startStaticServer(files) {
   const server = http.createServer({ noDelay: true }, (req, res) => {
@@ -146,7 +146,7 @@ const PEER_SETUP = `window.client = new m.AuthClient({ url: location.origin + '/
 
 // Opens url in a new page of context and returns what the page measured, which it logs to the
 // console. Nothing is evaluated in the page while it runs: waitForFunction() would inject
-// Playwright's script (~10 ms of main-thread work) in the middle of the timed import, since
+// Playwright's script (main-thread work of its own) in the middle of the timed import, since
 // goto() returns at the load event, which comes while a top-level await is still pending.
 async function readBench(context, url) {
   const page = await context.newPage();
@@ -182,7 +182,7 @@ async function sampleLoads(base, kinds, load) {
 
 // Runs fn(browser) in a Chromium of its own (not the persistent profile of the other figures).
 // Every new browser context opens a window, and a new window preloads the omnibox popup's WebUI
-// (a renderer loading ~100 chrome:// scripts) just while the page under test loads: on two cores
+// (a renderer loading many chrome:// scripts) just while the page under test loads: on two cores
 // that competes with the timed work, so the start-up browsers turn that preloading off.
 async function withChromium(fn) {
   const browser = await chromium.launch({
@@ -310,7 +310,7 @@ async function perCall(browser, base) {
     const plain = stats(result.plain);
     return {
       calls: CALLS,
-      // Cross-origin isolated, the page's performance.now() ticks in 5 us steps (else 100 us).
+      // Cross-origin isolated, the page's performance.now() ticks in fine steps (else coarse ones).
       crossOriginIsolated: result.isolated,
       moduleLoginMs: module,
       plainFetchJsonParseMs: plain,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { CLIENT_KEY, PASSWORD, USERS, mockHook, useBrowserSuite } from './harness.mjs';
+import { CLIENT_KEY, PASSWORD, USERS, mockHook, runWithModule, useBrowserSuite } from './harness.mjs';
 
 const LOGIN = '/v1/auth/login';
 const SEND_OTP = '/v1/auth/login/otp';
@@ -336,6 +336,29 @@ describe('the network, timers and AbortSignal of the browser', () => {
       return { status: outcome.value?.status, settled: outcome.settled, session: client.session !== null };
     }, X);
     assert.deepEqual(value, { status: 'authenticated', settled: 1, session: true });
+  });
+});
+
+describe('a module that cannot be loaded', () => {
+  // The module is loaded once per page: a fresh page on the server's origin without the demo page
+  // (whose script loads the module at once), and a first createClient asking for a .wasm that is
+  // not there.
+  test('module_load: createClient with a .wasm answered 404', async () => {
+    const page = await suite.browser.newPage();
+    const consoleBefore = suite.browser.consoleErrors.length;
+    try {
+      await page.goto(new URL('/__mock/sms', suite.server.url).href);
+      const result = await runWithModule(page, suite.server, (m, config, x, h) =>
+        h.capture(() => m.createClient({ ...config, locateFile: () => '/no-such-module.wasm' })));
+      collectedErrors.push(...result.errors);
+      const e = assertBaanxError(result.value, { code: 'module_load', status: 0 });
+      assert.match(e.message, /no-such-module\.wasm/);
+      // Chromium's console notes of the 404s this test asked for are not faults of the module.
+      const notes = suite.browser.consoleErrors.splice(consoleBefore);
+      assert.ok(notes.every((text) => text.includes('404')), `console: ${notes.join('; ')}`);
+    } finally {
+      await page.close();
+    }
   });
 });
 

@@ -61,7 +61,7 @@ describe('exports', () => {
     assert.deepEqual(value.codes, [
       'aborted', 'account_disabled', 'account_locked', 'http_error', 'invalid_argument',
       'invalid_client_key', 'invalid_credentials', 'invalid_otp', 'invalid_response',
-      'missing_client_key', 'network', 'otp_expired', 'rate_limited', 'resend_cooldown',
+      'missing_client_key', 'module_load', 'network', 'otp_expired', 'rate_limited', 'resend_cooldown',
       'server_error', 'timeout', 'unauthorized',
     ]);
   });

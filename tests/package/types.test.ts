@@ -185,17 +185,17 @@ export async function explicitUndefined(client: BaanxClient): Promise<void> {
   void new BaanxError('network', 'offline', { retryAfterMs: maybeNumber }); // explicit undefined
 }
 
-// ErrorCode: exactly the 17 codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.
+// ErrorCode: exactly the codes of js-api.md, as a frozen object keyed by UPPER_SNAKE name.
 expectType<Equal<ErrorCode,
   | 'invalid_argument' | 'invalid_credentials' | 'invalid_otp' | 'otp_expired' | 'account_locked'
   | 'account_disabled' | 'rate_limited' | 'resend_cooldown' | 'invalid_client_key'
   | 'missing_client_key' | 'unauthorized' | 'server_error' | 'http_error' | 'invalid_response'
-  | 'network' | 'timeout' | 'aborted'>>();
+  | 'network' | 'module_load' | 'timeout' | 'aborted'>>();
 expectType<Equal<keyof typeof ErrorCode,
   | 'INVALID_ARGUMENT' | 'INVALID_CREDENTIALS' | 'INVALID_OTP' | 'OTP_EXPIRED' | 'ACCOUNT_LOCKED'
   | 'ACCOUNT_DISABLED' | 'RATE_LIMITED' | 'RESEND_COOLDOWN' | 'INVALID_CLIENT_KEY'
   | 'MISSING_CLIENT_KEY' | 'UNAUTHORIZED' | 'SERVER_ERROR' | 'HTTP_ERROR' | 'INVALID_RESPONSE'
-  | 'NETWORK' | 'TIMEOUT' | 'ABORTED'>>();
+  | 'NETWORK' | 'MODULE_LOAD' | 'TIMEOUT' | 'ABORTED'>>();
 expectType<Equal<typeof ErrorCode.INVALID_OTP, 'invalid_otp'>>();
 expectType<Equal<LoginResult['status'],
   'authenticated' | 'otp_required' | 'onboarding_required'>>();
@@ -291,7 +291,7 @@ export async function sessionsUse(): Promise<void> {
     await createClient({ baseUrl, clientKey, storage: store, storageKey: 'app:session' });
   // The Web Storage objects are SessionStores themselves.
   await createClient({ baseUrl, clientKey, storage: window.localStorage });
-  await createClient({ baseUrl, clientKey, storage: undefined, storageKey: undefined });
+  await createClient({ baseUrl, clientKey, storage: undefined, storageKey: undefined }); // explicit undefined
 
   const listener: SessionChangeListener = (session, event) => {
     expectType<Equal<typeof session, Session | null>>();

@@ -547,6 +547,8 @@ export declare const ErrorCode: Readonly<{
   INVALID_RESPONSE: 'invalid_response';
   /** No response: refused, reset, CORS, DNS. @example `ErrorCode.NETWORK` */
   NETWORK: 'network';
+  /** The WebAssembly module could not be fetched or compiled. @example `ErrorCode.MODULE_LOAD` */
+  MODULE_LOAD: 'module_load';
   /** No answer within `timeoutMs`. @example `ErrorCode.TIMEOUT` */
   TIMEOUT: 'timeout';
   /** The caller's `AbortSignal` fired. @example `ErrorCode.ABORTED` */
