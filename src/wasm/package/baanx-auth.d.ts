@@ -8,11 +8,6 @@
 /**
  * The Baanx environment variant a client talks to: `'us'` adds the `x-us-env: true` header to
  * every request.
- *
- * @example
- * ```ts
- * const region: Region = 'us';
- * ```
  */
 export type Region = 'international' | 'us';
 
@@ -20,15 +15,6 @@ export type Region = 'international' | 'us';
  * The configuration of {@link createClient}: one Baanx environment and its timings. Checked
  * before any request; a bad value rejects with {@link BaanxError} code `'invalid_argument'` and
  * `field` naming it.
- *
- * @example
- * ```ts
- * const options: CreateClientOptions = {
- *   baseUrl: 'https://dev.api.baanx.com',
- *   clientKey: 'your-client-key',
- *   region: 'international',
- * };
- * ```
  */
 export interface CreateClientOptions {
   /**
@@ -36,51 +22,23 @@ export interface CreateClientOptions {
    * `[::1]`). It may carry a path prefix (a proxy); a trailing `/` is fine. A path-absolute value
    * (`'/baanx'`, an API proxied by the page's own server) is resolved against the page's origin
    * first, then the same rules apply; `'//host'` is not path-absolute and is refused.
-   *
-   * @example
-   * ```ts
-   * const options: CreateClientOptions = { baseUrl: 'https://dev.api.baanx.com', clientKey };
-   * const proxied: CreateClientOptions = { baseUrl: '/baanx', clientKey };
-   * ```
    */
   baseUrl: string;
   /**
    * The non-empty client key, sent as `x-client-key`: printable ASCII only. Never part of an
    * error message.
-   *
-   * @example
-   * ```ts
-   * const options: CreateClientOptions = { baseUrl, clientKey: 'your-client-key' };
-   * ```
    */
   clientKey: string;
-  /**
-   * `'international'` (the default) or `'us'`.
-   *
-   * @example
-   * ```ts
-   * const options: CreateClientOptions = { baseUrl, clientKey, region: 'us' };
-   * ```
-   */
+  /** `'international'` (the default) or `'us'`. */
   region?: Region | undefined;
   /**
    * Time allowed for each request, in whole milliseconds (default 15000); a call may override it
    * with {@link CallOptions.timeoutMs}.
-   *
-   * @example
-   * ```ts
-   * const options: CreateClientOptions = { baseUrl, clientKey, timeoutMs: 10_000 };
-   * ```
    */
   timeoutMs?: number | undefined;
   /**
    * The client's own minimum gap between two {@link BaanxClient.sendOtp} calls for one `userId`,
    * in whole milliseconds (default 60000).
-   *
-   * @example
-   * ```ts
-   * const options: CreateClientOptions = { baseUrl, clientKey, resendCooldownMs: 30_000 };
-   * ```
    */
   resendCooldownMs?: number | undefined;
   /**
@@ -90,44 +48,20 @@ export interface CreateClientOptions {
    * to fetch. Used by the first `createClient` call of a page, which loads the module for all.
    * A module run from a `blob:` or `data:` URL has no directory: the second argument is then
    * `''`, and `locateFile` is required (without it, `createClient` rejects with `module_load`).
-   *
-   * @example
-   * ```ts
-   * import wasmUrl from 'baanx-auth/baanx-auth.wasm?url'; // Vite
-   * const client = await createClient({ baseUrl, clientKey, locateFile: () => wasmUrl });
-   * ```
    */
   locateFile?: ((path: string, scriptDirectory: string) => string) | undefined;
 }
 
-/**
- * The last argument every method takes.
- *
- * @example
- * ```ts
- * const controller = new AbortController();
- * await client.login({ email, password }, { signal: controller.signal, timeoutMs: 5000 });
- * ```
- */
+/** The last argument every method takes. */
 export interface CallOptions {
   /**
    * Aborts the call: it rejects with code `'aborted'`. Its request is cancelled unless identical
    * calls still wait for it. Anything but an `AbortSignal` is refused with `'invalid_argument'`.
-   *
-   * @example
-   * ```ts
-   * await client.sendOtp({ userId }, { signal: AbortSignal.timeout(8000) });
-   * ```
    */
   signal?: AbortSignal | undefined;
   /**
    * This call's timeout in whole milliseconds, in place of the client's
    * {@link CreateClientOptions.timeoutMs}; rejects with code `'timeout'` when it runs out.
-   *
-   * @example
-   * ```ts
-   * await client.logout({ timeoutMs: 3000 });
-   * ```
    */
   timeoutMs?: number | undefined;
 }
@@ -135,131 +69,63 @@ export interface CallOptions {
 /**
  * The input of {@link BaanxClient.login}: the password, and on the second step the 6-digit code
  * from the SMS (spaces around or inside are trimmed).
- *
- * @example
- * ```ts
- * const input: LoginInput = { email: 'ada@example.com', password, otpCode: '123456' };
- * ```
  */
 export interface LoginInput {
-  /**
-   * The account's email address.
-   *
-   * @example
-   * ```ts
-   * const input: LoginInput = { email: 'ada@example.com', password };
-   * ```
-   */
+  /** The account's email address. */
   email: string;
-  /**
-   * The password (non-empty, at most 4096 bytes). Never part of an error message.
-   *
-   * @example
-   * ```ts
-   * const input: LoginInput = { email, password: passwordField.value };
-   * ```
-   */
+  /** The password (non-empty, at most 4096 bytes). Never part of an error message. */
   password: string;
-  /**
-   * The code from the SMS: exactly 6 digits after trimming spaces.
-   *
-   * @example
-   * ```ts
-   * const input: LoginInput = { email, password, otpCode: codeField.value };
-   * ```
-   */
+  /** The code from the SMS: exactly 6 digits after trimming spaces. */
   otpCode?: string | undefined;
 }
 
 /**
  * The input of {@link BaanxClient.loginWithOtp}: email and password; the code comes from
  * {@link LoginWithOtpOptions.onOtpRequired}.
- *
- * @example
- * ```ts
- * const credentials: Credentials = { email: 'ada@example.com', password };
- * ```
  */
 export type Credentials = Omit<LoginInput, 'otpCode'>;
 
 /**
  * A successful login: the session's token and account state. The client keeps the session
  * ({@link BaanxClient.session}).
- *
- * @example
- * ```ts
- * if (result.status === 'authenticated') console.log(result.userId, new Date(result.expiresAt));
- * ```
  */
 export interface AuthenticatedResult {
-  /** The discriminant. @example `if (result.status === 'authenticated') { ... }` */
+  /** The discriminant. */
   status: 'authenticated';
-  /** The bearer token. @example `headers.set('authorization', 'Bearer ' + result.accessToken)` */
+  /** The bearer token. */
   accessToken: string;
-  /** The user's UUID. @example `console.log(result.userId)` */
+  /** The user's UUID. */
   userId: string;
-  /**
-   * When the token expires, in ms since the epoch (issue time + 6 h).
-   *
-   * @example `new Date(result.expiresAt)`
-   */
+  /** When the token expires, in ms since the epoch (issue time + 6 h). */
   expiresAt: number;
-  /**
-   * The account's verification state as the server gave it.
-   *
-   * @example `result.verificationState === 'VERIFIED'`
-   */
+  /** The account's verification state as the server gave it. */
   verificationState: string;
-  /**
-   * Whether the account is linked, as the server gave it.
-   *
-   * @example `if (!result.isLinked) { ... }`
-   */
+  /** Whether the account is linked, as the server gave it. */
   isLinked: boolean;
 }
 
 /**
  * Login needs the SMS code: call {@link BaanxClient.sendOtp} with `userId`, then
  * {@link BaanxClient.login} again with `otpCode`.
- *
- * @example
- * ```ts
- * if (result.status === 'otp_required') await client.sendOtp({ userId: result.userId });
- * ```
  */
 export interface OtpRequiredResult {
-  /** The discriminant. @example `if (result.status === 'otp_required') { ... }` */
+  /** The discriminant. */
   status: 'otp_required';
-  /** The user's UUID, for `sendOtp`. @example `await client.sendOtp({ userId: result.userId })` */
+  /** The user's UUID, for `sendOtp`. */
   userId: string;
-  /**
-   * The masked phone number as the server gave it (e.g. `+445*****225`), or `null`.
-   *
-   * @example `hint.textContent = result.phoneNumber ?? ''`
-   */
+  /** The masked phone number as the server gave it (e.g. `+445*****225`), or `null`. */
   phoneNumber: string | null;
 }
 
-/**
- * The account has not finished onboarding: no token is handed out.
- *
- * @example
- * ```ts
- * if (result.status === 'onboarding_required') show(`finish onboarding: ${result.phase}`);
- * ```
- */
+/** The account has not finished onboarding: no token is handed out. */
 export interface OnboardingRequiredResult {
-  /** The discriminant. @example `if (result.status === 'onboarding_required') { ... }` */
+  /** The discriminant. */
   status: 'onboarding_required';
-  /** The user's UUID. @example `console.log(result.userId)` */
+  /** The user's UUID. */
   userId: string;
-  /** The onboarding phase still to do, e.g. `'PHONE_NUMBER'`. @example `show(result.phase)` */
+  /** The onboarding phase still to do, e.g. `'PHONE_NUMBER'`. */
   phase: string;
-  /**
-   * The verification state, or `null` when the server gave none.
-   *
-   * @example `result.verificationState ?? 'unknown'`
-   */
+  /** The verification state, or `null` when the server gave none. */
   verificationState: string | null;
 }
 
@@ -282,107 +148,50 @@ export type LoginResult = AuthenticatedResult | OtpRequiredResult | OnboardingRe
 /**
  * What {@link BaanxClient.loginWithOtp} resolves to: the flow asks for the code itself, so it
  * never resolves to `'otp_required'`.
- *
- * @example
- * ```ts
- * const result: LoginWithOtpResult = await client.loginWithOtp({ email, password }, options);
- * if (result.status === 'onboarding_required') showOnboarding(result.phase);
- * ```
  */
 export type LoginWithOtpResult = AuthenticatedResult | OnboardingRequiredResult;
 
-/**
- * What {@link BaanxClient.sendOtp} resolves to.
- *
- * @example
- * ```ts
- * const { resendAvailableAt } = await client.sendOtp({ userId });
- * const waitMs = resendAvailableAt - Date.now();
- * ```
- */
+/** What {@link BaanxClient.sendOtp} resolves to. */
 export interface SendOtpResult {
-  /** Always `true` (a failure rejects instead). @example `if (sent.success) { ... }` */
+  /** Always `true` (a failure rejects instead). */
   success: true;
-  /**
-   * When a resend is allowed, in ms since the epoch.
-   *
-   * @example `new Date(sent.resendAvailableAt)`
-   */
+  /** When a resend is allowed, in ms since the epoch. */
   resendAvailableAt: number;
 }
 
-/**
- * The input of {@link BaanxClient.sendOtp}.
- *
- * @example
- * ```ts
- * const input: SendOtpInput = { userId: result.userId };
- * ```
- */
+/** The input of {@link BaanxClient.sendOtp}. */
 export interface SendOtpInput {
-  /** The user's UUID, from an `otp_required` result. @example `{ userId: result.userId }` */
+  /** The user's UUID, from an `otp_required` result. */
   userId: string;
 }
 
-/**
- * The session a client keeps after a successful login.
- *
- * @example
- * ```ts
- * const session: Session | null = client.session;
- * if (session && session.expiresAt > Date.now()) useToken(session.accessToken);
- * ```
- */
+/** The session a client keeps after a successful login. */
 export interface Session {
-  /**
-   * The bearer token.
-   *
-   * @example `headers.set('authorization', 'Bearer ' + session.accessToken)`
-   */
+  /** The bearer token. */
   accessToken: string;
-  /** The user's UUID. @example `console.log(session.userId)` */
+  /** The user's UUID. */
   userId: string;
-  /** When the token expires, in ms since the epoch. @example `session.expiresAt - Date.now()` */
+  /** When the token expires, in ms since the epoch. */
   expiresAt: number;
 }
 
-/**
- * What {@link LoginWithOtpOptions.onOtpRequired} is called with when the account needs a code.
- *
- * @example
- * ```ts
- * const onOtpRequired = async ({ phoneNumber, resend }: OtpPrompt) =>
- *   askTheUser(`Code sent to ${phoneNumber}`, { onResend: resend });
- * ```
- */
+/** What {@link LoginWithOtpOptions.onOtpRequired} is called with when the account needs a code. */
 export interface OtpPrompt {
-  /** The user's UUID. @example `console.log(prompt.userId)` */
+  /** The user's UUID. */
   userId: string;
-  /**
-   * The masked phone number, or `null`.
-   *
-   * @example `label.textContent = prompt.phoneNumber ?? 'your phone'`
-   */
+  /** The masked phone number, or `null`. */
   phoneNumber: string | null;
   /**
    * Whether this flow's send went out. `false` when the server (HTTP 429) or the client's
    * cooldown refused it: a code sent shortly before, from another tab or page load, is still
    * valid, so the code is asked for all the same.
-   *
-   * @example `hint.textContent = prompt.codeSent ? 'Code sent' : 'Use the code sent earlier'`
    */
   codeSent: boolean;
-  /**
-   * When {@link OtpPrompt.resend} can work, in ms since the epoch.
-   *
-   * @example `startCountdown(prompt.resendAvailableAt)`
-   */
+  /** When {@link OtpPrompt.resend} can work, in ms since the epoch. */
   resendAvailableAt: number;
   /**
    * Why the code is asked for again (with `attempts` above 1): the error of the rejected code
    * (`'invalid_otp'` or `'otp_expired'`); `null` the first time.
-   *
-   * @example `if (prompt.error) showError(prompt.error.message)`
    */
   error: BaanxError | null;
   /**
@@ -402,34 +211,17 @@ export interface OtpPrompt {
 /**
  * The options of {@link BaanxClient.loginWithOtp}: how to get the code from the user, plus the
  * usual {@link CallOptions} for the whole flow.
- *
- * @example
- * ```ts
- * const options: LoginWithOtpOptions = {
- *   onOtpRequired: ({ phoneNumber }) => askTheUser(phoneNumber),
- *   signal: controller.signal,
- * };
- * ```
  */
 export interface LoginWithOtpOptions extends CallOptions {
   /**
    * Called only when the account needs a code, after it was sent; returns the code (or its
    * Promise). Throwing or rejecting abandons the flow, which rejects with code `'aborted'`.
-   *
-   * @example
-   * ```ts
-   * await client.loginWithOtp({ email, password }, {
-   *   onOtpRequired: async () => window.prompt('Code?') ?? '',
-   * });
-   * ```
    */
   onOtpRequired: (prompt: OtpPrompt) => string | PromiseLike<string>;
   /**
    * How many codes the user may enter, from 1 (the default) to 5: after a rejected code,
    * `onOtpRequired` is asked again with `error` set, until they are used up. The flow never
    * resubmits a code by itself.
-   *
-   * @example `await client.loginWithOtp(credentials, { onOtpRequired, attempts: 3 })`
    */
   attempts?: number | undefined;
 }
@@ -437,11 +229,6 @@ export interface LoginWithOtpOptions extends CallOptions {
 /**
  * A client for one Baanx environment, made by {@link createClient}. Identical calls still in
  * flight on one client share one request and one Promise.
- *
- * @example
- * ```ts
- * const client: BaanxClient = await createClient({ baseUrl, clientKey });
- * ```
  */
 export interface BaanxClient {
   /**
@@ -489,14 +276,7 @@ export interface BaanxClient {
    * ```
    */
   logout(options?: CallOptions): Promise<void>;
-  /**
-   * The session after a successful login, else `null` (a fresh copy on each read).
-   *
-   * @example
-   * ```ts
-   * if (client.session) showSignedIn(client.session.userId);
-   * ```
-   */
+  /** The session after a successful login, else `null` (a fresh copy on each read). */
   readonly session: Session | null;
 }
 
@@ -509,76 +289,54 @@ export interface BaanxClient {
  * ```
  */
 export declare const ErrorCode: Readonly<{
-  /**
-   * Bad input or config, found before any request; `field` names it.
-   *
-   * @example `ErrorCode.INVALID_ARGUMENT`
-   */
+  /** Bad input or config, found before any request; `field` names it. */
   INVALID_ARGUMENT: 'invalid_argument';
-  /** Login without a code answered 401, 403 or 404. @example `ErrorCode.INVALID_CREDENTIALS` */
+  /** Login without a code answered 401, 403 or 404. */
   INVALID_CREDENTIALS: 'invalid_credentials';
-  /** The code was rejected. @example `ErrorCode.INVALID_OTP` */
+  /** The code was rejected. */
   INVALID_OTP: 'invalid_otp';
-  /** The code had expired. @example `ErrorCode.OTP_EXPIRED` */
+  /** The code had expired. */
   OTP_EXPIRED: 'otp_expired';
-  /** Locked, or too many attempts. @example `ErrorCode.ACCOUNT_LOCKED` */
+  /** Locked, or too many attempts. */
   ACCOUNT_LOCKED: 'account_locked';
-  /** The account is disabled. @example `ErrorCode.ACCOUNT_DISABLED` */
+  /** The account is disabled. */
   ACCOUNT_DISABLED: 'account_disabled';
-  /** HTTP 429; `retryAfterMs` where the server said. @example `ErrorCode.RATE_LIMITED` */
+  /** HTTP 429; `retryAfterMs` where the server said. */
   RATE_LIMITED: 'rate_limited';
-  /**
-   * `sendOtp` within the client's own cooldown; nothing was sent.
-   *
-   * @example `ErrorCode.RESEND_COOLDOWN`
-   */
+  /** `sendOtp` within the client's own cooldown; nothing was sent. */
   RESEND_COOLDOWN: 'resend_cooldown';
-  /** HTTP 498. @example `ErrorCode.INVALID_CLIENT_KEY` */
+  /** HTTP 498. */
   INVALID_CLIENT_KEY: 'invalid_client_key';
-  /** HTTP 499. @example `ErrorCode.MISSING_CLIENT_KEY` */
+  /** HTTP 499. */
   MISSING_CLIENT_KEY: 'missing_client_key';
-  /** HTTP 401 outside login (e.g. logout with a dead token). @example `ErrorCode.UNAUTHORIZED` */
+  /** HTTP 401 outside login (e.g. logout with a dead token). */
   UNAUTHORIZED: 'unauthorized';
-  /** Any 5xx. @example `ErrorCode.SERVER_ERROR` */
+  /** Any 5xx. */
   SERVER_ERROR: 'server_error';
-  /** Any other unexpected status. @example `ErrorCode.HTTP_ERROR` */
+  /** Any other unexpected status. */
   HTTP_ERROR: 'http_error';
-  /** A body that is not the documented JSON. @example `ErrorCode.INVALID_RESPONSE` */
+  /** A body that is not the documented JSON. */
   INVALID_RESPONSE: 'invalid_response';
-  /** No response: refused, reset, CORS, DNS. @example `ErrorCode.NETWORK` */
+  /** No response: refused, reset, CORS, DNS. */
   NETWORK: 'network';
-  /** The WebAssembly module could not be fetched or compiled. @example `ErrorCode.MODULE_LOAD` */
+  /** The WebAssembly module could not be fetched or compiled. */
   MODULE_LOAD: 'module_load';
-  /** No answer within `timeoutMs`. @example `ErrorCode.TIMEOUT` */
+  /** No answer within `timeoutMs`. */
   TIMEOUT: 'timeout';
-  /** The caller's `AbortSignal` fired. @example `ErrorCode.ABORTED` */
+  /** The caller's `AbortSignal` fired. */
   ABORTED: 'aborted';
 }>;
 
-/**
- * The code strings themselves: the type of {@link BaanxError.code}.
- *
- * @example
- * ```ts
- * const messages: Partial<Record<ErrorCode, string>> = { invalid_otp: 'That code is not right.' };
- * ```
- */
+/** The code strings themselves: the type of {@link BaanxError.code}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/**
- * The details a {@link BaanxError} carries besides its code and message.
- *
- * @example
- * ```ts
- * const details: BaanxErrorDetails = { status: 429, retryAfterMs: 30_000 };
- * ```
- */
+/** The details a {@link BaanxError} carries besides its code and message. */
 export interface BaanxErrorDetails {
-  /** HTTP status; `0` (the default) when there was no response. @example `{ status: 503 }` */
+  /** HTTP status; `0` (the default) when there was no response. */
   status?: number | undefined;
-  /** The offending input, for `'invalid_argument'`. @example `{ field: 'email' }` */
+  /** The offending input, for `'invalid_argument'`. */
   field?: string | undefined;
-  /** How long to wait before trying again, in ms. @example `{ retryAfterMs: 60_000 }` */
+  /** How long to wait before trying again, in ms. */
   retryAfterMs?: number | undefined;
 }
 
@@ -607,31 +365,15 @@ export declare class BaanxError extends Error {
    * ```
    */
   constructor(code: ErrorCode, message: string, details?: BaanxErrorDetails);
-  /** Always `'BaanxError'`. @example `error.name === 'BaanxError'` */
+  /** Always `'BaanxError'`. */
   readonly name: 'BaanxError';
-  /**
-   * What went wrong, as one of the {@link ErrorCode} strings.
-   *
-   * @example `error.code === 'invalid_otp'`
-   */
+  /** What went wrong, as one of the {@link ErrorCode} strings. */
   readonly code: ErrorCode;
-  /**
-   * The HTTP status, `0` when there was no response.
-   *
-   * @example `if (error.status >= 500) retryLater()`
-   */
+  /** The HTTP status, `0` when there was no response. */
   readonly status: number;
-  /**
-   * For `'invalid_argument'`: the input at fault (`'email'`, `'otpCode'`, ...).
-   *
-   * @example `form.elements[error.field]`
-   */
+  /** For `'invalid_argument'`: the input at fault (`'email'`, `'otpCode'`, ...). */
   readonly field?: string;
-  /**
-   * For `'rate_limited'` and `'resend_cooldown'`: ms until a retry may work.
-   *
-   * @example `setTimeout(enable, error.retryAfterMs)`
-   */
+  /** For `'rate_limited'` and `'resend_cooldown'`: ms until a retry may work. */
   readonly retryAfterMs?: number;
 }
 
@@ -642,45 +384,22 @@ export declare class BaanxError extends Error {
  * page served in its place): the message names the URL tried and what to check
  * ({@link CreateClientOptions.locateFile}, the server's MIME type, the bundler's handling). A
  * later call tries to load it again.
- *
- * @example
- * ```ts
- * import { createClient } from 'baanx-auth';
- * const client = await createClient({
- *   baseUrl: 'https://dev.api.baanx.com',
- *   clientKey: 'your-client-key',
- * });
- * ```
  */
 export declare function createClient(config: CreateClientOptions): Promise<BaanxClient>;
 
-/**
- * What {@link memoryStats} reports, in bytes.
- *
- * @example
- * ```ts
- * const { heapBytesInUse }: MemoryStats = await memoryStats();
- * ```
- */
+/** What {@link memoryStats} reports, in bytes. */
 export interface MemoryStats {
-  /** Bytes of the WebAssembly heap in use. @example `stats.heapBytesInUse` */
+  /** Bytes of the WebAssembly heap in use. */
   heapBytesInUse: number;
-  /** The size of that heap. @example `stats.heapBytesTotal` */
+  /** The size of that heap. */
   heapBytesTotal: number;
-  /** The size of the whole WebAssembly memory. @example `stats.wasmMemoryBytes` */
+  /** The size of the whole WebAssembly memory. */
   wasmMemoryBytes: number;
 }
 
 /**
  * Diagnostics: the WebAssembly heap after the module loaded (it loads the module if needed).
  * Steady in-use bytes over many calls show that nothing leaks.
- *
- * @example
- * ```ts
- * const before = await memoryStats();
- * // ... many calls ...
- * console.assert((await memoryStats()).heapBytesInUse === before.heapBytesInUse);
- * ```
  */
 export declare function memoryStats(): Promise<MemoryStats>;
 
@@ -692,11 +411,6 @@ export declare function memoryStats(): Promise<MemoryStats>;
  * One of the storages the client knows by name: `'memory'` (the default) keeps the session in the
  * module's memory only, `'session'` in `sessionStorage` (one tab, until it closes), `'local'` in
  * `localStorage` (every tab of the origin, across restarts).
- *
- * @example
- * ```ts
- * const storage: SessionStorageName = rememberMe ? 'local' : 'memory';
- * ```
  */
 export type SessionStorageName = 'memory' | 'session' | 'local';
 
@@ -704,15 +418,6 @@ export type SessionStorageName = 'memory' | 'session' | 'local';
  * A storage of the app's own for the session record, shaped like the Web Storage API. Each method
  * may return its value or a Promise of it; one that throws or rejects never fails a call (the
  * session then lives in memory only).
- *
- * @example
- * ```ts
- * const storage: SessionStore = {
- *   getItem: (key) => idbGet(key),
- *   setItem: (key, value) => idbSet(key, value),
- *   removeItem: (key) => idbDelete(key),
- * };
- * ```
  */
 export interface SessionStore {
   /**
@@ -739,26 +444,12 @@ export interface SessionStore {
 /**
  * What changed: `'signed_in'` (a login authenticated, or with `'local'` another tab signed in),
  * `'signed_out'` (`logout`, at once, or another tab's), `'expired'` (`expiresAt` was reached).
- *
- * @example
- * ```ts
- * const label: Record<SessionEvent, string> = {
- *   signed_in: 'Signed in', signed_out: 'Signed out', expired: 'Your session expired',
- * };
- * ```
  */
 export type SessionEvent = 'signed_in' | 'signed_out' | 'expired';
 
 /**
  * Hears each change of the session: the new session (a copy of its own), or `null` after a
  * sign-out or an expiry, and what happened.
- *
- * @example
- * ```ts
- * const listener: SessionChangeListener = (session, event) => {
- *   if (event === 'expired') showSignInForm('Your session expired');
- * };
- * ```
  */
 export type SessionChangeListener = (session: Session | null, event: SessionEvent) => void;
 
@@ -769,22 +460,9 @@ export interface CreateClientOptions {
    * `{ accessToken, userId, expiresAt }` is ever stored; `createClient` restores a stored session
    * that is still valid, and removes anything else found under the key. With `'local'`, any
    * script of the origin can read the token; it survives restarts.
-   *
-   * @example
-   * ```ts
-   * const client = await createClient({ baseUrl, clientKey, storage: 'local' });
-   * if (client.session) showSignedIn(client.session.userId); // restored
-   * ```
    */
   storage?: SessionStorageName | SessionStore | undefined;
-  /**
-   * The one key used in that storage (default `'baanx-auth.session'`): a non-empty string.
-   *
-   * @example
-   * ```ts
-   * const client = await createClient({ baseUrl, clientKey, storage: 'local', storageKey: 'app' });
-   * ```
-   */
+  /** The one key used in that storage (default `'baanx-auth.session'`): a non-empty string. */
   storageKey?: string | undefined;
 }
 
