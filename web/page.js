@@ -20,6 +20,7 @@ export function isMock(baseUrl) {
 
 export const state = {
   client: null,
+  stopFollowing: null, // unsubscribes the page from the client's session changes
   // What the client was made with, less the client key (which stays in its field and the client):
   // the defaults of settings.js until a change is applied.
   settings: null,

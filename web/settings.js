@@ -1,11 +1,14 @@
-// The settings panel: which Baanx server, client key, region and timings the client is made with.
-// Applying them recreates the client. The client key is never stored anywhere but in its field and
-// inside the client.
+// The settings panel: which Baanx server, client key, region and timings the client is made with,
+// and where the client keeps its session (the "Keep me signed in" box of the sign-in form).
+// Applying them recreates the client. The client key is never stored anywhere but in its field, in
+// the config of the client in use (this module's memory, to make it again with another storage)
+// and inside the client.
 import { createClient } from './baanx-auth.mjs';
 import { describeError, settingsFieldMessage } from './messages.js';
 import { $, MOCK_BASE_URL, clearInvalid, isMock, markInvalid, setAlert, setBusy, state } from './page.js';
 import { refreshPhone } from './phone.js';
 import { backToLogin } from './sign-in.js';
+import { followSession } from './signed-in.js';
 
 // Query parameters shorten the client's timings for tests and impatient people: ?timeout=5&cooldown=3.
 function secondsParam(name, fallback, minimum) {
@@ -57,7 +60,33 @@ function describeTarget(settings) {
       'code by real SMS to the phone on the account.';
 }
 
-/** Makes the client from these values (timings as the form's text); rejects as createClient does. */
+/** Where the box on the sign-in form asks the session to be kept: 'local' when ticked. */
+export function chosenStorage() {
+  return $('keep-signed-in').checked ? 'local' : 'memory';
+}
+
+// The config of the client in use, kept to make it again with another storage.
+let clientConfig = null;
+
+async function makeClient(config) {
+  // Checked first with nothing kept: settings that are refused change nothing, not even the
+  // session in use.
+  let client = await createClient({ ...config, storage: 'memory' }); // rejects with invalid_argument + field
+  const previous = state.client;
+  state.stopFollowing?.();
+  // The session in use belongs to the server and key it was made with: it ends there, and leaves
+  // the storage before a client with other settings could pick it up from it.
+  if (previous?.session) previous.logout().catch(() => {});
+  if (config.storage !== 'memory') client = await createClient(config);
+  state.client = client;
+  state.stopFollowing = client.onSessionChange(followSession);
+  clientConfig = config;
+}
+
+/**
+ * Makes the client from these values (timings as the form's text, storage as chosenStorage gives
+ * it); rejects as createClient does.
+ */
 export async function applySettings(values) {
   const config = {
     baseUrl: values.baseUrl.trim(),
@@ -65,17 +94,24 @@ export async function applySettings(values) {
     region: values.region,
     timeoutMs: values.timeoutS === '' ? NaN : Math.round(Number(values.timeoutS) * 1000),
     resendCooldownMs: values.cooldownS === '' ? NaN : Math.round(Number(values.cooldownS) * 1000),
+    storage: values.storage,
   };
-  const client = await createClient(config); // rejects with invalid_argument + field
-  const previous = state.client;
-  state.client = client;
+  await makeClient(config);
   state.settings = {
     baseUrl: config.baseUrl, region: config.region,
     timeoutS: config.timeoutMs / 1000, cooldownS: config.resendCooldownMs / 1000,
   };
-  if (previous?.session) previous.logout().catch(() => {});
   describeTarget(state.settings);
   refreshPhone();
+}
+
+/**
+ * Makes the client again with the applied settings and `storage`, unless it already keeps its
+ * session there. The box decides where the next sign-in is kept: ticking it must not need the
+ * settings applied again.
+ */
+export async function useStorage(storage) {
+  if (clientConfig && clientConfig.storage !== storage) await makeClient({ ...clientConfig, storage });
 }
 
 $('settings-form').addEventListener('submit', async (event) => {
@@ -88,7 +124,7 @@ $('settings-form').addEventListener('submit', async (event) => {
   try {
     await applySettings({
       baseUrl: $('base-url').value, clientKey: $('client-key').value, region: $('region').value,
-      timeoutS: $('timeout-s').value, cooldownS: $('cooldown-s').value,
+      timeoutS: $('timeout-s').value, cooldownS: $('cooldown-s').value, storage: chosenStorage(),
     });
   } catch (error) {
     failed = error;

@@ -3,8 +3,9 @@
 //
 // Secrets: the password lives in `flow.password` only between the password step and the code step
 // (the code goes back through login with it), the code only in its field, the token only inside the
-// client. None of them is ever written to the DOM unmasked, to storage, to the console or to a
-// message.
+// client (and, with "Keep me signed in" ticked, in the storage the client keeps its session in).
+// None of them is ever written to the DOM unmasked, to the console or to a message, nor by this page
+// to storage.
 import { ErrorCode } from './baanx-auth.mjs';
 import { describeError, formatClock } from './messages.js';
 import { showOnboarding } from './onboarding.js';
@@ -12,6 +13,7 @@ import {
   $, clearInvalid, currentView, markInvalid, onBusyChanged, setAlert, setBusy, setStatus, show, state,
 } from './page.js';
 import { refreshPhone } from './phone.js';
+import { chosenStorage, useStorage } from './settings.js';
 import { showSession, stopSessionClock } from './signed-in.js';
 
 const DEMO_PASSWORD = 'Demo-Passw0rd!'; // the mock's published fixture password, shown on the page
@@ -47,7 +49,7 @@ async function onLoginResult(result) {
     flow.password = '';
     $('password').value = '';
     $('otp-code').value = '';
-    showSession(state.client.session ?? result, result, flow.email);
+    showSession(state.client.session ?? result, { email: flow.email, verificationState: result.verificationState });
   } else if (result.status === 'otp_required') {
     await enterCodeStep(result);
   } else {
@@ -68,6 +70,8 @@ $('login-form').addEventListener('submit', async (event) => {
   let result = null;
   let failed = null;
   try {
+    // The box as it is when the person presses "Log in" decides where this sign-in is kept.
+    await useStorage(chosenStorage());
     result = await state.client.login({ email: flow.email, password: flow.password });
   } catch (error) {
     failed = error;

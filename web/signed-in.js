@@ -1,11 +1,14 @@
-// The signed-in view: the session (its token only masked), the time it has left, and Log out.
-// When the session runs out or the person logs out, the page goes back to the sign-in form.
+// The signed-in view: the session (its token only masked), when it expires and the time it has
+// left, and Log out. The view follows the client's session: when it expires, or another tab signs
+// out or in, the page follows by itself.
 import { describeError } from './messages.js';
-import { $, setAlert, setBusy, show, state } from './page.js';
+import { $, currentView, setAlert, setBusy, setStatus, show, state } from './page.js';
 
 const expiryFormat = new Intl.DateTimeFormat(undefined, {
   weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
 });
+
+const EXPIRED = 'Your session has expired. Please sign in again.';
 
 // Set by connectSignedIn: goes back to the sign-in form, showing `status`.
 let signedOut = () => {};
@@ -20,25 +23,41 @@ function maskToken(token) {
 }
 
 let sessionTimer = 0;
+// What the view shows: the session and what the login said about it.
+let shown = { session: null, email: '', verificationState: null };
 
 export function stopSessionClock() {
   clearInterval(sessionTimer);
 }
 
-export function showSession(session, result, email) {
+// Back to the sign-in form, if the view still shows a session.
+function endSession(status) {
+  if (currentView() !== 'signed-in') return;
+  stopSessionClock();
+  signedOut(status);
+}
+
+/**
+ * Shows `session`. `email` and `verificationState` come with a login on this page; a session kept
+ * from an earlier visit or another tab has neither.
+ */
+export function showSession(session, { email = '', verificationState = null } = {}) {
+  shown = { session, email, verificationState };
   $('signed-in-email').textContent = email;
+  $('signed-in-as').hidden = !email;
+  $('signed-in-kept').hidden = Boolean(email);
   $('session-user').textContent = session.userId;
   $('session-token').textContent = maskToken(session.accessToken);
-  $('session-verification').textContent = result.verificationState ?? '—';
+  $('session-verification').textContent = verificationState ?? '—';
   const expiry = $('session-expiry');
   expiry.dateTime = new Date(session.expiresAt).toISOString();
   expiry.textContent = expiryFormat.format(new Date(session.expiresAt));
   const tick = () => {
     const left = session.expiresAt - Date.now();
+    // The client's 'expired' event ends the view; this is for a timer that runs late (a laptop
+    // waking up), when the countdown reaches zero first.
     if (left <= 0) {
-      clearInterval(sessionTimer);
-      state.client.logout().catch(() => {}); // only clears the local session: the token is dead
-      signedOut('Your session has expired. Please sign in again.');
+      endSession(EXPIRED);
       return;
     }
     const h = Math.floor(left / 3600000);
@@ -50,6 +69,26 @@ export function showSession(session, result, email) {
   tick();
   sessionTimer = setInterval(tick, 1000);
   show('signed-in', 'signed-in-title');
+}
+
+/**
+ * The client's session changes. This page's own login and logout run while the page is busy and
+ * show their outcome themselves; a change while it is idle came from elsewhere.
+ */
+export function followSession(session, event) {
+  if (event === 'expired') {
+    endSession(EXPIRED);
+  } else if (state.busy) {
+    // answered by the login or logout in flight
+  } else if (event === 'signed_out') {
+    endSession('You were signed out in another tab.');
+  } else if (event === 'signed_in' && session) {
+    const sameUser = shown.session?.userId === session.userId && currentView() === 'signed-in';
+    // A sign-in under way here gives way, dropping its password and code.
+    if (currentView() !== 'signed-in') signedOut('');
+    showSession(session, sameUser ? shown : {});
+    setStatus('Signed in from another tab.');
+  }
 }
 
 $('logout-button').addEventListener('click', async () => {

@@ -39,6 +39,8 @@ async function withDemo(query, body, init) {
     assert.equal(await page.getByRole('alert').textContent(), '', 'the page loads without an error');
     await body(page);
   } finally {
+    // The pages of this suite share one origin: a session one test kept must not open the next.
+    await page.evaluate(() => localStorage.clear()).catch(() => {});
     await page.close();
   }
 }
@@ -577,6 +579,157 @@ test('nothing secret is stored: no password, code, token or client key in storag
     for (const [what, secret] of [['password', PASSWORD], ['code', code], ['token', token], ['client key', CLIENT_KEY]]) {
       assert.equal(stored.includes(secret), false, `the ${what} is not in storage`);
     }
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Keep me signed in
+
+const SESSION_KEY = 'baanx-auth.session';
+
+function keepBox(page) {
+  return page.getByRole('checkbox', { name: 'Keep me signed in on this device' });
+}
+
+/** Waits for the page's script to have opened it, after a reload or in a new tab. */
+async function ready(page) {
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+}
+
+/** What the page's origin holds in localStorage and sessionStorage, as text. */
+async function storedText(page) {
+  return page.evaluate(() => JSON.stringify({ local: Object.entries(localStorage),
+    session: Object.entries(sessionStorage) }));
+}
+
+test('keep me signed in: off by default; ticked, a reload opens signed in without a new login', async () => {
+  await withDemo('/', async (page) => {
+    assert.equal(await keepBox(page).isChecked(), false, 'the box starts unticked');
+    await keepBox(page).check();
+    await checkView(page, 'sign-in-keep');
+    await signIn(page, USERS.grace, PASSWORD);
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    const userId = await page.locator('#session-user').textContent();
+    const expiry = await page.locator('#session-expiry').getAttribute('datetime');
+
+    let logins = 0;
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/auth/login')) logins += 1;
+    });
+    await page.reload();
+    await ready(page);
+    assert.ok(await page.getByRole('heading', { name: 'Signed in' }).isVisible(), 'the page opens signed in');
+    assert.equal(logins, 0, 'no login request after the reload');
+    assert.equal(await page.locator('#session-user').textContent(), userId);
+    assert.equal(await page.locator('#session-expiry').getAttribute('datetime'), expiry,
+      'the expiry is the kept session\'s');
+    await waitForText(page.locator('#session-countdown'), /^5 h 59 min \d\d s$/);
+    assert.match(await page.locator('#signed-in-kept').textContent(), /kept signed in on this device/);
+    assert.equal(await focusedId(page), 'signed-in-title');
+    await checkView(page, 'signed-in-kept');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await statusText(page, /You have signed out/);
+    assert.equal(await keepBox(page).isChecked(), true, 'the box shows the choice that kept the session');
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY), null,
+      'logging out removes the kept session');
+    await page.reload();
+    await ready(page);
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+  });
+});
+
+test('keep me signed in unticked: nothing is stored and a reload opens the sign-in form', async () => {
+  await withDemo('/', async (page) => {
+    // Kept once, then unticked: the next sign-in is not kept.
+    await keepBox(page).check();
+    await signIn(page, USERS.grace, PASSWORD);
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await keepBox(page).uncheck();
+    await signIn(page, USERS.grace, PASSWORD);
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    assert.equal(await storedText(page), JSON.stringify({ local: [], session: [] }), 'nothing is stored');
+
+    await page.reload();
+    await ready(page);
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Signed in' }).isVisible(), false);
+    assert.equal(await keepBox(page).isChecked(), false, 'the box stays off');
+    assert.equal(await focusedId(page), 'email');
+    assert.equal(await storedText(page), JSON.stringify({ local: [], session: [] }), 'still nothing stored');
+  });
+});
+
+test('a kept session near its end: the page opens signed in and goes back to the form by itself', async () => {
+  await withDemo('/', async (page) => {
+    await keepBox(page).check();
+    await signIn(page, USERS.grace, PASSWORD);
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    // The same session, made to end in a few seconds.
+    const expiresAt = await page.evaluate((key) => {
+      const record = JSON.parse(localStorage.getItem(key));
+      record.expiresAt = Date.now() + 4000;
+      localStorage.setItem(key, JSON.stringify(record));
+      return record.expiresAt;
+    }, SESSION_KEY);
+    await page.reload();
+    await ready(page);
+    assert.ok(await page.getByRole('heading', { name: 'Signed in' }).isVisible(), 'the page opens signed in');
+    assert.equal(Date.parse(await page.locator('#session-expiry').getAttribute('datetime')), expiresAt,
+      'the view shows when the kept session expires');
+    await waitForText(page.locator('#session-countdown'), /^0 h 00 min 0[0-4] s$/);
+    await statusText(page, /^Your session has expired\. Please sign in again\.$/);
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await alertText(page, /^$/);
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY), null,
+      'the expired session is no longer kept');
+  });
+});
+
+test('a second tab follows a sign-out in the first', async () => {
+  await withDemo('/', async (first) => {
+    await keepBox(first).check();
+    await signIn(first, USERS.grace, PASSWORD);
+    await first.getByRole('heading', { name: 'Signed in' }).waitFor();
+    const second = await suite.browser.newPage();
+    try {
+      await second.goto(suite.server.url);
+      await ready(second);
+      assert.ok(await second.getByRole('heading', { name: 'Signed in' }).isVisible(),
+        'the second tab opens signed in');
+      await first.getByRole('button', { name: 'Log out' }).click();
+      await statusText(first, /You have signed out/);
+      await statusText(second, /^You were signed out in another tab\.$/);
+      await second.getByRole('button', { name: 'Log in' }).waitFor();
+      assert.equal(await second.getByRole('heading', { name: 'Signed in' }).isVisible(), false);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+test('a kept session holds the session only: never the password, the code or the client key', async () => {
+  await withDemo('/', async (page) => {
+    await keepBox(page).check();
+    const code = await reachCodeStep(page);
+    await page.getByLabel('Verification code').fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Signed in' }).waitFor();
+    const record = await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY);
+    assert.ok(record !== null, 'the session is kept');
+    assert.deepEqual(Object.keys(JSON.parse(record)).sort(), ['accessToken', 'expiresAt', 'userId']);
+    const stored = await page.evaluate(() => JSON.stringify({
+      local: Object.entries(localStorage), session: Object.entries(sessionStorage), cookies: document.cookie,
+    }));
+    for (const [what, secret] of [['password', PASSWORD], ['client key', CLIENT_KEY]]) {
+      assert.equal(stored.includes(secret), false, `the ${what} is not in storage`);
+    }
+    // As a number of its own: the 13 digits of expiresAt may hold any six by chance.
+    assert.equal(new RegExp(`(^|\\D)${code}(\\D|$)`).test(stored), false, 'the code is not in storage');
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
   });
