@@ -392,20 +392,9 @@ describe('options of the wrong type', () => {
 
 describe('clients the page drops', () => {
   test('10,000 clients created and dropped leave the WASM heap where it was', async () => {
-    const { value } = await run(async (m, config) => {
-      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const { value } = await run(async (m, config, extra, h) => {
       const inUse = async () => (await m.memoryStats()).heapBytesInUse;
-      // Collects until the heap stops shrinking: finalizers run in tasks after a collection.
-      const collect = async () => {
-        let last = Infinity;
-        for (let i = 0; i < 40; i++) {
-          window.gc();
-          await settle();
-          const now = await inUse();
-          if (now >= last) return;
-          last = now;
-        }
-      };
+      const collect = h.collectGarbage;
       await m.createClient(config);
       await collect();
       const before = await inUse();

@@ -179,6 +179,18 @@ function pageProbe(m) {
     if (!response.ok) throw new Error(`hook ${method} ${path} answered ${response.status}`);
     return response.json();
   };
+  // Collects garbage until the WASM heap stops shrinking (finalizers run in tasks after a
+  // collection, and free clients the page dropped); needs Chromium's --js-flags=--expose-gc.
+  h.collectGarbage = async () => {
+    let last = Infinity;
+    for (let i = 0; i < 40; i++) {
+      window.gc();
+      await h.sleep(50);
+      const now = (await m.memoryStats()).heapBytesInUse;
+      if (now >= last) return;
+      last = now;
+    }
+  };
   // The mock phone: the last code sent to userId.
   h.otp = async (userId) => {
     const { code } = await (await fetch(`/__mock/otp?userId=${userId}`)).json();

@@ -760,19 +760,9 @@ describe('memory', () => {
   });
 
   test("clients with 'local' storage that the page drops are still freed", async () => {
-    const value = await inPage(async (m, config) => {
-      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const value = await inPage(async (m, config, extra, h) => {
       const inUse = async () => (await m.memoryStats()).heapBytesInUse;
-      const collect = async () => {
-        let last = Infinity;
-        for (let i = 0; i < 40; i++) {
-          window.gc();
-          await settle();
-          const now = await inUse();
-          if (now >= last) return;
-          last = now;
-        }
-      };
+      const collect = h.collectGarbage;
       localStorage.setItem('baanx-auth.session', JSON.stringify({
         accessToken: 'US_c0ffee00-1111-4222-8333-944445555666',
         userId: '5b7e0d0a-2b3c-4d5e-8f90-a1b2c3d4e5f6',

@@ -9,43 +9,31 @@
 
 #include <gtest/gtest.h>
 
+#include "auth_client_fixture.hpp"
 #include "core/auth_client.hpp"
 #include "core/json.hpp"
 #include "fake_transport.hpp"
-#include "test_support.hpp"
 
 namespace baanx {
 namespace {
 
+// The answers and inputs of the other AuthClient suites.
+using client_tests::credentials;
+using client_tests::kClientKey;
+using client_tests::kOtherUserId;
+using client_tests::kSixHoursMs;
+using client_tests::kStartMs;
+using client_tests::kSuccessBody;
+using client_tests::kToken;
+using client_tests::kUserId;
+using client_tests::loginBody;
 using fakes::describe;
 using fakes::FakeClock;
 using fakes::FakeTransport;
 using fakes::hasHeader;
 using nlohmann::json;
 
-constexpr std::int64_t kStartMs = 1700000000000;
-constexpr std::int64_t kSixHoursMs = 6LL * 3600 * 1000;
-constexpr const char* kClientKey = "ck_live_7Hq2ZxVb9Lm4";
-constexpr const char* kEmail = "ada@example.com";
-constexpr const char* kPassword = "Tr0ub4dor&3-horse";
-constexpr const char* kToken = "US_b6b9168a-7c1e-4f0a-9d2b-3e4f5a6b7c8d";
 constexpr const char* kOtherToken = "US_0f8fad5b-d9cb-469f-a165-70867728950e";
-constexpr const char* kUserId = "b6b9168c-bb56-4c6a-9c0d-4650ea74f5f9";
-constexpr const char* kOtherUserId = "0f8fad5b-d9cb-469f-a165-70867728950e";
-constexpr const char* kSuccessBody = R"({"success":true})";
-
-std::string loginBody(bool otpRequired, json phase = nullptr) {
-  return json{{"accessToken", kToken},
-              {"userId", kUserId},
-              {"isOtpRequired", otpRequired},
-              {"phoneNumber", otpRequired ? json("+445*****225") : json()},
-              {"phase", std::move(phase)},
-              {"verificationState", "VERIFIED"},
-              {"isLinked", false}}
-      .dump();
-}
-
-json credentials() { return {{"email", kEmail}, {"password", kPassword}}; }
 
 json configWithStorage(const char* storage) {
   return {
