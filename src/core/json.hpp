@@ -19,4 +19,8 @@ Json parseJson(std::string_view text);
 // a caller checks one pointer, not three cases.
 const Json* member(const Json& object, const char* key);
 
+// Overwrites every string in value, at any depth, before it is freed: inputs and records hold
+// passwords, codes and tokens.
+void wipeStrings(Json& value);
+
 }  // namespace baanx

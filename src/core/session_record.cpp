@@ -17,24 +17,6 @@ using nlohmann::json;
 // whatever else an app or an extension left under the key is refused before it is parsed.
 constexpr std::size_t kMaxRecordBytes = std::size_t{16} * 1024;
 
-// Absent, undefined and null all mean "not given", as for the rest of the config.
-const json* option(const json& config, const char* key) {
-  if (!config.is_object()) return nullptr;
-  auto it = config.find(key);
-  if (it == config.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-// The strings of a parsed record (the token among them) are overwritten before they are freed. A
-// record has nothing deeper than its members.
-void wipeStrings(json& record) {
-  if (record.is_string()) wipe(record.get_ref<std::string&>());
-  if (!record.is_structured()) return;
-  for (auto& item : record) {
-    if (item.is_string()) wipe(item.get_ref<std::string&>());
-  }
-}
-
 // Appends text as the inside of a JSON string. Tokens and user ids are printable ASCII (login and
 // restore check them), so only quotes, backslashes and the tab a header allows need escaping;
 // other control bytes are escaped too, so that the record stays JSON whatever it is given.
@@ -103,7 +85,7 @@ std::string_view sessionStorageName(SessionStorageKind kind) {
 
 Result<SessionStorageConfig> parseSessionStorageConfig(const json& config) {
   SessionStorageConfig parsed;
-  if (const json* storage = option(config, "storage")) {
+  if (const json* storage = member(config, "storage")) {
     const std::string_view name =
         storage->is_string() ? std::string_view(storage->get_ref<const std::string&>()) : "";
     if (storage->is_object()) {
@@ -120,7 +102,7 @@ Result<SessionStorageConfig> parseSessionStorageConfig(const json& config) {
                              "functions getItem, setItem and removeItem");
     }
   }
-  if (const json* key = option(config, "storageKey")) {
+  if (const json* key = member(config, "storageKey")) {
     if (!key->is_string() || key->get_ref<const std::string&>().empty())
       return invalidArgument("storageKey", "storageKey must be a non-empty string");
     parsed.key = key->get<std::string>();

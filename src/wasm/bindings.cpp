@@ -103,15 +103,6 @@ Json parseInput(std::string& text) {
   return value;
 }
 
-// Password and code copies made for the core are overwritten once it has them.
-void wipeStrings(Json& value) {
-  if (value.is_string()) {
-    wipe(value.get_ref<std::string&>());
-  } else if (value.is_structured()) {
-    for (auto& item : value) wipeStrings(item);
-  }
-}
-
 // Writes a JSON object with its keys in the order they are added, which is the order the JS
 // objects show them in (a Json object would sort them).
 class JsonObject {
